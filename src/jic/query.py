@@ -1,0 +1,190 @@
+"""The search query language, parsed once and compiled by each backend.
+
+    query   := or
+    or      := and ("OR" and)*
+    and     := unary (["AND"] unary)*        juxtaposition means AND
+    unary   := ("NOT" | "-") unary | atom
+    atom    := WORD | "a quoted phrase" | "(" or ")"
+
+``oil prices`` finds documents with both words; ``"oil prices"`` the phrase;
+``oil OR gas``, ``oil -gas``, ``oil NOT (gas OR coal)``. Operators are upper case so
+that the words "or" and "not" can still be searched for in lower case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jic.errors import QueryError
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    part: Node
+
+
+Node = Term | Phrase | And | Or | Not
+
+_TOKEN = re.compile(r'\s*(?:(")(.*?)(?:"|$)|(\()|(\))|(-)(?=\S)|([^\s()"]+))', re.S)
+_MAX_QUERY = 1000
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while position < len(query):
+        match = _TOKEN.match(query, position)
+        if match is None or match.end() == position:
+            break
+        position = match.end()
+        quote, phrase, lpar, rpar, minus, word = match.groups()
+        if quote:
+            if phrase.strip():
+                tokens.append(("phrase", phrase.strip()))
+        elif lpar:
+            tokens.append(("(", lpar))
+        elif rpar:
+            tokens.append((")", rpar))
+        elif minus:
+            tokens.append(("not", minus))
+        elif word in ("AND", "OR", "NOT"):
+            tokens.append((word.lower(), word))
+        elif word:
+            tokens.append(("word", word))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.position][0] if self.position < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def parse_or(self) -> Node:
+        parts = [self.parse_and()]
+        while self.peek() == "or":
+            self.take()
+            parts.append(self.parse_and())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def parse_and(self) -> Node:
+        parts = [self.parse_unary()]
+        while self.peek() not in (None, "or", ")"):
+            if self.peek() == "and":
+                self.take()
+            parts.append(self.parse_unary())
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def parse_unary(self) -> Node:
+        if self.peek() == "not":
+            self.take()
+            return Not(self.parse_unary())
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        kind = self.peek()
+        if kind is None:
+            raise QueryError("the query ends where a word was expected", "finish the query")
+        token_kind, value = self.take()
+        if token_kind == "word":
+            return Term(value)
+        if token_kind == "phrase":
+            return Phrase(value)
+        if token_kind == "(":
+            node = self.parse_or()
+            if self.peek() != ")":
+                raise QueryError("a bracket is not closed", "add the missing ')'")
+            self.take()
+            return node
+        raise QueryError(f"unexpected {value!r} in the query", "put a word or phrase there")
+
+
+def parse(query: str) -> Node:
+    """Parse a user's query; raise QueryError with a hint when it cannot be used."""
+    if len(query) > _MAX_QUERY:
+        raise QueryError(
+            f"the query is {len(query)} characters long", f"keep it under {_MAX_QUERY}"
+        )
+    tokens = _tokens(query)
+    if not tokens:
+        raise QueryError("the query is empty", "give at least one word to look for")
+    parser = _Parser(tokens)
+    node = parser.parse_or()
+    if parser.peek() is not None:
+        raise QueryError(f"unexpected {parser.take()[1]!r} in the query", "remove it")
+    if not has_positive(node):
+        raise QueryError(
+            "the query only excludes words", "add at least one word the documents must contain"
+        )
+    return node
+
+
+def has_positive(node: Node) -> bool:
+    """Whether the query asks for something, not only against something."""
+    if isinstance(node, Term | Phrase):
+        return True
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(has_positive(part) for part in node.parts)
+    return all(has_positive(part) for part in node.parts)
+
+
+def terms(node: Node) -> list[str]:
+    """The positive words and phrases, for highlighting."""
+    if isinstance(node, Term | Phrase):
+        return [node.text]
+    if isinstance(node, Not):
+        return []
+    found: list[str] = []
+    for part in node.parts:
+        found.extend(terms(part))
+    return found
+
+
+def to_fts5(node: Node) -> str:
+    """Compile to an SQLite FTS5 MATCH expression; every word is quoted, so user
+    text can never be read as FTS5 syntax."""
+    if isinstance(node, Term | Phrase):
+        return '"' + node.text.replace('"', '""') + '"'
+    if isinstance(node, Or):
+        return "(" + " OR ".join(to_fts5(part) for part in node.parts) + ")"
+    if isinstance(node, Not):
+        # FTS5 has only binary NOT; a lone NOT is rewritten by the And branch.
+        raise QueryError("NOT needs something to exclude from", "write `oil NOT gas`")
+    positive = [part for part in node.parts if not isinstance(part, Not)]
+    negative = [part.part for part in node.parts if isinstance(part, Not)]
+    if not positive:
+        raise QueryError("the query only excludes words", "add a word to look for")
+    expression = "(" + " AND ".join(to_fts5(part) for part in positive) + ")"
+    for part in negative:
+        expression = f"({expression} NOT {to_fts5(part)})"
+    return expression

@@ -1,0 +1,119 @@
+"""The audit log: append-only and hash-chained.
+
+Each entry's ``digest`` is the SHA-256 of its canonical detail, and its ``hash`` the
+SHA-256 of the entry's fields together with the previous entry's hash. Changing,
+deleting or reordering any row breaks the chain from that row on, and ``verify``
+names the first entry where it breaks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from jic.store.schema import audit_log
+from jic.store.times import as_utc, iso
+
+GENESIS = "0" * 64
+_PG_AUDIT_LOCK = 0x6A6963  # any constant: serialises appends across PostgreSQL writers
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _entry_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(fields).encode()).hexdigest()
+
+
+def _hashed_fields(row: Any) -> dict[str, Any]:
+    return {
+        "at": iso(as_utc(row.at)),
+        "actor_user": row.actor_user,
+        "actor_member": row.actor_member,
+        "action": row.action,
+        "object_type": row.object_type,
+        "object_id": row.object_id,
+        "digest": row.digest,
+        "prev_hash": row.prev_hash,
+    }
+
+
+@dataclass(slots=True)
+class Actor:
+    """Who did something: a user of a member, or jic itself (``user`` None)."""
+
+    member: str | None = None
+    user: str | None = None
+
+
+def append(
+    connection: Connection,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> str:
+    """Add one entry in the caller's transaction; returns its hash."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+    tip = connection.execute(
+        select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).scalar()
+    # Microseconds are dropped so the time hashes the same after any backend round trip.
+    when = (at or datetime.now(UTC)).replace(microsecond=0)
+    row = {
+        "at": when,
+        "actor_user": actor.user,
+        "actor_member": actor.member,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "detail": detail or {},
+        "digest": hashlib.sha256(canonical(detail or {}).encode()).hexdigest(),
+        "prev_hash": tip or GENESIS,
+    }
+    row["hash"] = _entry_hash(_hashed_fields(_Row(row)))
+    connection.execute(audit_log.insert().values(**row))
+    return str(row["hash"])
+
+
+class _Row:
+    """Attribute access over a dict, so new and stored entries hash the same way."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+@dataclass(slots=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    first_bad_id: int | None = None
+    reason: str = ""
+
+
+def verify(connection: Connection) -> VerifyResult:
+    """Check the whole chain; report the first entry that does not hold."""
+    prev = GENESIS
+    count = 0
+    rows = connection.execute(select(audit_log).order_by(audit_log.c.id))
+    for row in rows:
+        count += 1
+        if row.prev_hash != prev:
+            return VerifyResult(False, count, row.id, "does not follow the entry before it")
+        digest = hashlib.sha256(canonical(row.detail or {}).encode()).hexdigest()
+        if digest != row.digest:
+            return VerifyResult(False, count, row.id, "its detail was changed")
+        if _entry_hash(_hashed_fields(row)) != row.hash:
+            return VerifyResult(False, count, row.id, "its fields were changed")
+        prev = row.hash
+    return VerifyResult(True, count)

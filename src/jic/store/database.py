@@ -1,0 +1,130 @@
+"""The database: one engine, its dialect quirks, and transactions.
+
+SQLite runs in WAL mode with foreign keys on; write transactions start with
+``BEGIN IMMEDIATE`` so that two writers queue instead of failing half-way through.
+PostgreSQL needs nothing special here. Everything above this module sees the same
+``Store`` whichever backend is behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from jic.errors import CenterExistsError, NoCenterError, StoreError
+from jic.settings import Settings
+from jic.store import migrate
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" hook below decide how each transaction starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("jic_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:
+    """An engine for ``url`` with jic's per-dialect settings."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, **options)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, **options)
+
+
+class Store:
+    """A handle on one center's database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_engine = engine.execution_options(jic_write=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed on success, rolled back on any error."""
+        with self._write_engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only connection; its transaction is rolled back when done."""
+        with self.engine.connect() as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(settings: Settings, *, create: bool = False, engine: Engine | None = None) -> Store:
+    """Open the center's database, creating or upgrading its schema as needed.
+
+    Without ``create``, a database with no center in it is an error that tells the
+    user to run ``jic init``; an older schema is upgraded in place.
+    """
+    url = settings.resolved_database_url()
+    if engine is None:
+        if settings.is_sqlite:
+            path = settings.sqlite_path()
+            if not create and not path.exists():
+                raise NoCenterError(
+                    f"no center at {settings.home}",
+                    "run `jic init` first, or point --home / JIC_HOME at an existing center",
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url, echo=settings.echo_sql)
+    store = Store(engine)
+    try:
+        with store.write() as connection:
+            current = migrate.current_revision(connection)
+            if current is None and not create:
+                raise NoCenterError(
+                    f"the database {make_url(url).render_as_string()} holds no jic center",
+                    "run `jic init` to create one",
+                )
+            if current != migrate.head_revision():
+                migrate.upgrade(connection)
+    except OperationalError as exc:
+        store.close()
+        raise StoreError(
+            f"cannot open the database: {exc.orig}",
+            "check --db / JIC_DATABASE_URL and that the server is running",
+        ) from exc
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+def ensure_new(store: Store) -> None:
+    """Refuse to initialise a center twice."""
+    from jic.store.schema import center
+
+    with store.read() as connection:
+        if connection.execute(center.select().limit(1)).first() is not None:
+            raise CenterExistsError(
+                "this data home already holds a center",
+                "use it as it is, or choose another --home / --db",
+            )

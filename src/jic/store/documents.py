@@ -1,0 +1,267 @@
+"""Documents: storing what was received, reading it back, counting it.
+
+Identity rules (docs/ARCHITECTURE.md, "Documents and versions"):
+- the same bytes (SHA-256) offered again by the same member are the same document:
+  from the same location nothing happens; from a new location the sighting is
+  recorded and the item is reported as a duplicate of the stored document;
+- new bytes from a location this member already stored are a new version, linked to
+  the newest earlier one by ``version_of``; the old version stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from jic.domain import TLP, Document, DocumentIn, IngestOutcome, IngestStatus
+from jic.errors import NotFoundError
+from jic.store import audit
+from jic.store.members import Member
+from jic.store.schema import document_stages, documents, members, sightings, sources
+from jic.store.times import as_utc, maybe_utc, now
+
+
+@dataclass(slots=True)
+class Offer:
+    """One item offered for storage, with the label the user knows it by."""
+
+    label: str
+    item: DocumentIn
+
+
+@dataclass(slots=True)
+class BatchContext:
+    member: Member
+    actor: audit.Actor
+    source_id: int | None = None
+    source_tlp: TLP | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def store_batch(
+    connection: Connection, offers: Sequence[Offer], context: BatchContext
+) -> list[IngestOutcome]:
+    """Store a batch in the caller's transaction, with one audit entry for it."""
+    member_id = context.member.id
+    shas = {offer.item.sha256 for offer in offers}
+    known = {
+        row.sha256: (row.id, row.location)
+        for row in connection.execute(
+            select(documents.c.id, documents.c.sha256, documents.c.location).where(
+                documents.c.member_id == member_id, documents.c.sha256.in_(shas)
+            )
+        )
+    }
+    outcomes = []
+    stored_ids: list[int] = []
+    stored_shas: list[str] = []
+    for offer in offers:
+        item = offer.item
+        if item.sha256 in known:
+            outcome = _sighting(connection, offer, known[item.sha256], context)
+        else:
+            outcome = _insert(connection, offer, context)
+            assert outcome.document_id is not None
+            known[item.sha256] = (outcome.document_id, item.location)
+            stored_ids.append(outcome.document_id)
+            stored_shas.append(item.sha256)
+        outcomes.append(outcome)
+    if stored_ids:
+        audit.append(
+            connection,
+            context.actor,
+            "documents.ingest",
+            object_type="document",
+            object_id=f"{stored_ids[0]}..{stored_ids[-1]}",
+            detail={
+                "stored": stored_ids,
+                "sha256": stored_shas,
+                "source_id": context.source_id,
+            },
+        )
+    return outcomes
+
+
+def _sighting(
+    connection: Connection, offer: Offer, existing: tuple[int, str], context: BatchContext
+) -> IngestOutcome:
+    document_id, location = existing
+    item = offer.item
+    if item.location == location:
+        return IngestOutcome(offer.label, IngestStatus.UNCHANGED, existing_id=document_id)
+    seen = connection.execute(
+        select(sightings.c.id).where(
+            sightings.c.document_id == document_id, sightings.c.location == item.location
+        )
+    ).first()
+    if seen is None:
+        connection.execute(
+            sightings.insert().values(
+                document_id=document_id,
+                location=item.location,
+                source_id=context.source_id,
+                seen_at=item.fetched or now(),
+            )
+        )
+    return IngestOutcome(
+        offer.label,
+        IngestStatus.DUPLICATE,
+        existing_id=document_id,
+        message=f"same bytes as document {document_id}",
+    )
+
+
+def _insert(connection: Connection, offer: Offer, context: BatchContext) -> IngestOutcome:
+    item = offer.item
+    previous = connection.execute(
+        select(documents.c.id)
+        .where(documents.c.member_id == context.member.id, documents.c.location == item.location)
+        .order_by(documents.c.id.desc())
+        .limit(1)
+    ).scalar()
+    tlp = item.tlp or context.source_tlp or context.member.default_tlp
+    meta = dict(item.meta)
+    if item.notes:
+        meta["notes"] = item.notes
+    document_id = connection.execute(
+        documents.insert().values(
+            member_id=context.member.id,
+            source_id=context.source_id,
+            location=item.location,
+            url=item.url,
+            title=item.title,
+            text=item.text,
+            language=item.language,
+            published_at=item.published,
+            fetched_at=item.fetched,
+            ingested_at=now(),
+            tlp=tlp.value,
+            sha256=item.sha256,
+            content_type=item.content_type,
+            size=item.size,
+            lossy=item.lossy,
+            version_of=previous,
+            meta=meta or None,
+        )
+    ).inserted_primary_key[0]
+    if previous is not None:
+        return IngestOutcome(
+            offer.label,
+            IngestStatus.NEW_VERSION,
+            document_id=document_id,
+            existing_id=previous,
+            message=f"new version of document {previous}",
+        )
+    return IngestOutcome(offer.label, IngestStatus.STORED, document_id=document_id)
+
+
+def _select() -> Any:
+    return (
+        select(documents, sources.c.name.label("source_name"), members.c.name.label("member"))
+        .outerjoin(sources, sources.c.id == documents.c.source_id)
+        .join(members, members.c.id == documents.c.member_id)
+    )
+
+
+def to_document(row: Row[Any]) -> Document:
+    return Document(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        url=row.url,
+        location=row.location,
+        language=row.language,
+        published=maybe_utc(row.published_at),
+        fetched=maybe_utc(row.fetched_at),
+        ingested=as_utc(row.ingested_at),
+        source=row.source_name,
+        member=row.member,
+        tlp=TLP(row.tlp),
+        sha256=row.sha256,
+        content_type=row.content_type,
+        lossy=row.lossy,
+        version_of=row.version_of,
+        meta=row.meta or {},
+    )
+
+
+def get(connection: Connection, document_id: int) -> Document:
+    row = connection.execute(_select().where(documents.c.id == document_id)).first()
+    if row is None:
+        raise NotFoundError(f"no document {document_id}", "list documents with `jic search`")
+    return to_document(row)
+
+
+def iterate(connection: Connection, *, batch: int = 500) -> Iterator[Document]:
+    """Every document in id order, fetched in batches so memory stays flat."""
+    last = 0
+    while True:
+        rows = connection.execute(
+            _select().where(documents.c.id > last).order_by(documents.c.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield to_document(row)
+        last = rows[-1].id
+
+
+def count(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(documents)).scalar_one())
+
+
+@dataclass(slots=True)
+class StatusCounts:
+    documents: int
+    sightings: int
+    by_source: list[tuple[str, int]]
+    by_language: list[tuple[str, int]]
+    by_tlp: list[tuple[str, int]]
+    by_stage: list[tuple[str, str, int]]  # stage, state, count
+    lossy: int
+    versions: int
+
+
+def status(connection: Connection) -> StatusCounts:
+    """Counts for `jic status`."""
+
+    def grouped(column: Any, label_none: str) -> list[tuple[str, int]]:
+        rows = connection.execute(
+            select(column, func.count()).group_by(column).order_by(func.count().desc(), column)
+        )
+        return [(value if value is not None else label_none, int(n)) for value, n in rows]
+
+    by_source = [
+        (name if name is not None else "(no source)", int(n))
+        for name, n in connection.execute(
+            select(sources.c.name, func.count(documents.c.id))
+            .select_from(documents)
+            .outerjoin(sources, sources.c.id == documents.c.source_id)
+            .group_by(sources.c.name)
+            .order_by(func.count(documents.c.id).desc())
+        )
+    ]
+    by_stage = [
+        (stage, state, int(n))
+        for stage, state, n in connection.execute(
+            select(document_stages.c.stage, document_stages.c.state, func.count())
+            .group_by(document_stages.c.stage, document_stages.c.state)
+            .order_by(document_stages.c.stage, document_stages.c.state)
+        )
+    ]
+    scalar = connection.execute
+    return StatusCounts(
+        documents=count(connection),
+        sightings=int(scalar(select(func.count()).select_from(sightings)).scalar_one()),
+        by_source=by_source,
+        by_language=grouped(documents.c.language, "(unknown)"),
+        by_tlp=grouped(documents.c.tlp, "(none)"),
+        by_stage=by_stage,
+        lossy=int(scalar(select(func.count()).where(documents.c.lossy.is_(True))).scalar_one()),
+        versions=int(
+            scalar(select(func.count()).where(documents.c.version_of.is_not(None))).scalar_one()
+        ),
+    )

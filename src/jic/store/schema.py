@@ -1,0 +1,166 @@
+"""The tables, as SQLAlchemy Core metadata.
+
+This module describes the schema at the newest migration; the migrations under
+``migrations/versions`` are what create and change it in a database. A test checks
+that the two agree on both backends.
+
+Full-text search lives outside this metadata because it differs by backend: an FTS5
+table kept in step by triggers on SQLite, a generated ``tsv`` column with a GIN index
+on PostgreSQL (see ``migrations/versions/0001_initial.py``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+center = Table(
+    "center",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("term_months", Integer, nullable=False),
+    Column("rotation_start", DateTime(timezone=True), nullable=False),
+    Column("first_chair_id", Integer, ForeignKey("members.id"), nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("founding", Boolean, nullable=False, default=False),
+    Column("rotation_position", Integer, nullable=True),
+    Column("default_tlp", String(16), nullable=False),
+    Column("admitted_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("url", Text, nullable=True),
+    Column("owner_member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("tlp", String(16), nullable=True),
+    Column("reliability", String(1), nullable=False, default="F"),
+    Column("every_seconds", Integer, nullable=True),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("last_polled_at", DateTime(timezone=True), nullable=True),
+    Column("last_status", String(32), nullable=True),
+    Column("last_error", Text, nullable=True),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("location", Text, nullable=False),
+    Column("url", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("language", String(16), nullable=True),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=True),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("audience", JSON, nullable=True),
+    Column("sha256", String(64), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("lossy", Boolean, nullable=False, default=False),
+    Column("version_of", Integer, ForeignKey("documents.id"), nullable=True),
+    Column("meta", JSON, nullable=True),
+    # The same bytes stored twice by one member are one document; other members'
+    # copies stay separate so that no member learns of another's hidden item.
+    UniqueConstraint("member_id", "sha256", name="uq_documents_member_sha256"),
+    Index("ix_documents_member_location", "member_id", "location"),
+    Index("ix_documents_source", "source_id"),
+    Index("ix_documents_published", "published_at"),
+)
+
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("document_id", "location", name="uq_sightings_document_location"),
+)
+
+document_stages = Table(
+    "document_stages",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("stage", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_document_stages_state", "stage", "state"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_user", String(200), nullable=True),
+    Column("actor_member", String(200), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(64), nullable=True),
+    Column("object_id", String(200), nullable=True),
+    Column("detail", JSON, nullable=True),
+    Column("digest", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
