@@ -36,7 +36,7 @@ def shared_data(*parts: str) -> Path:
 
 
 def command_line() -> str:
-    argv = [Path(sys.argv[0]).as_posix()] + sys.argv[1:]
+    argv = [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]
     if argv[0].startswith(str(RESULTS.parent.parent)):
         argv[0] = os.path.relpath(argv[0], RESULTS.parent.parent)
     return "python " + " ".join(argv)

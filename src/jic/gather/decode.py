@@ -79,6 +79,4 @@ def _lenient(data: bytes, encoding: str) -> Decoded:
         return Decoded(data.decode(encoding), encoding)
     except UnicodeDecodeError:
         text = data.decode(encoding, errors="replace")
-        return Decoded(
-            text, encoding, lossy=True, notes=[f"some bytes were not valid {encoding}"]
-        )
+        return Decoded(text, encoding, lossy=True, notes=[f"some bytes were not valid {encoding}"])

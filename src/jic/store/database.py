@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -45,6 +45,13 @@ def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, **options)
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT just added."""
+    key = result.inserted_primary_key
+    assert key is not None, "not the result of a single-row INSERT"
+    return int(key[0])
 
 
 class Store:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row, func, select
 from jic.domain import TLP, Document, DocumentIn, IngestOutcome, IngestStatus
 from jic.errors import NotFoundError
 from jic.store import audit
+from jic.store.database import new_id
 from jic.store.members import Member
 from jic.store.schema import document_stages, documents, members, sightings, sources
 from jic.store.times import as_utc, maybe_utc, now
@@ -110,7 +111,7 @@ def _sighting(
         offer.label,
         IngestStatus.DUPLICATE,
         existing_id=document_id,
-        message=f"same bytes as document {document_id}",
+        message=f"same bytes as document {document_id} ({location})",
     )
 
 
@@ -126,27 +127,29 @@ def _insert(connection: Connection, offer: Offer, context: BatchContext) -> Inge
     meta = dict(item.meta)
     if item.notes:
         meta["notes"] = item.notes
-    document_id = connection.execute(
-        documents.insert().values(
-            member_id=context.member.id,
-            source_id=context.source_id,
-            location=item.location,
-            url=item.url,
-            title=item.title,
-            text=item.text,
-            language=item.language,
-            published_at=item.published,
-            fetched_at=item.fetched,
-            ingested_at=now(),
-            tlp=tlp.value,
-            sha256=item.sha256,
-            content_type=item.content_type,
-            size=item.size,
-            lossy=item.lossy,
-            version_of=previous,
-            meta=meta or None,
+    document_id = new_id(
+        connection.execute(
+            documents.insert().values(
+                member_id=context.member.id,
+                source_id=context.source_id,
+                location=item.location,
+                url=item.url,
+                title=item.title,
+                text=item.text,
+                language=item.language,
+                published_at=item.published,
+                fetched_at=item.fetched,
+                ingested_at=now(),
+                tlp=tlp.value,
+                sha256=item.sha256,
+                content_type=item.content_type,
+                size=item.size,
+                lossy=item.lossy,
+                version_of=previous,
+                meta=meta or None,
+            )
         )
-    ).inserted_primary_key[0]
+    )
     if previous is not None:
         return IngestOutcome(
             offer.label,
@@ -155,7 +158,9 @@ def _insert(connection: Connection, offer: Offer, context: BatchContext) -> Inge
             existing_id=previous,
             message=f"new version of document {previous}",
         )
-    return IngestOutcome(offer.label, IngestStatus.STORED, document_id=document_id)
+    return IngestOutcome(
+        offer.label, IngestStatus.STORED, document_id=document_id, message="; ".join(item.notes)
+    )
 
 
 def _select() -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
@@ -12,6 +11,7 @@ from sqlalchemy import Connection, Row, select
 from jic.domain import TLP
 from jic.errors import InputError, NotFoundError
 from jic.store import audit
+from jic.store.database import new_id
 from jic.store.schema import center, members
 from jic.store.times import as_utc, now
 
@@ -59,15 +59,17 @@ def create_center(
     created = now()
     ids = {}
     for position, member in enumerate(founders):
-        ids[member] = connection.execute(
-            members.insert().values(
-                name=member,
-                founding=True,
-                rotation_position=position,
-                default_tlp=default_tlp.value,
-                admitted_at=created,
+        ids[member] = new_id(
+            connection.execute(
+                members.insert().values(
+                    name=member,
+                    founding=True,
+                    rotation_position=position,
+                    default_tlp=default_tlp.value,
+                    admitted_at=created,
+                )
             )
-        ).inserted_primary_key[0]
+        )
     connection.execute(
         center.insert().values(
             id=1,

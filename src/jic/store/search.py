@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select, text
 from sqlalchemy.exc import OperationalError
 
 from jic import query as q
@@ -48,7 +48,9 @@ def _search_sqlite(
         rows = connection.execute(sql, {"match": match, "limit": limit, "offset": offset}).all()
         total = int(connection.execute(total_sql, {"match": match}).scalar_one())
     except OperationalError as exc:  # FTS5 rejects some inputs that survive quoting
-        raise QueryError(f"the search index cannot read this query ({exc.orig})", "simplify it") from exc
+        raise QueryError(
+            f"the search index cannot read this query ({exc.orig})", "simplify it"
+        ) from exc
     hits = [_hit(row, -float(row.score)) for row in rows]
     return SearchResult(query=query, total=total, hits=hits)
 
@@ -71,7 +73,7 @@ def _search_postgres(
     connection: Connection, query: str, node: q.Node, limit: int, offset: int
 ) -> SearchResult:
     tsquery = _tsquery(node).label("q")
-    tsv = literal_column("documents.tsv")
+    tsv: ColumnElement[Any] = literal_column("documents.tsv")
     matches = tsv.op("@@")(tsquery)
     rank = func.ts_rank_cd(tsv, tsquery).label("score")
     headline = func.ts_headline(
@@ -104,8 +106,12 @@ def _search_postgres(
         .outerjoin(sources, sources.c.id == documents.c.source_id)
         .order_by(top.c.score.desc(), documents.c.id)
     ).all()
-    total = int(connection.execute(select(func.count()).where(matches)).scalar_one())
-    return SearchResult(query=query, total=total, hits=[_hit(row, float(row.score)) for row in rows])
+    total = int(
+        connection.execute(select(func.count()).select_from(documents).where(matches)).scalar_one()
+    )
+    return SearchResult(
+        query=query, total=total, hits=[_hit(row, float(row.score)) for row in rows]
+    )
 
 
 def _hit(row: Any, score: float) -> SearchHit:

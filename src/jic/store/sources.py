@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, select
 
 from jic.domain import TLP, Reliability
 from jic.store import audit
+from jic.store.database import new_id
 from jic.store.members import Member
 from jic.store.schema import sources
 from jic.store.times import maybe_utc, now
@@ -66,19 +67,21 @@ def get_or_create(
     existing = find(connection, name)
     if existing is not None:
         return existing
-    source_id = connection.execute(
-        sources.insert().values(
-            name=name,
-            kind=kind,
-            url=url,
-            owner_member_id=owner.id,
-            tlp=None,
-            reliability=Reliability.F.value,
-            every_seconds=None,
-            enabled=True,
-            created_at=now(),
+    source_id = new_id(
+        connection.execute(
+            sources.insert().values(
+                name=name,
+                kind=kind,
+                url=url,
+                owner_member_id=owner.id,
+                tlp=None,
+                reliability=Reliability.F.value,
+                every_seconds=None,
+                enabled=True,
+                created_at=now(),
+            )
         )
-    ).inserted_primary_key[0]
+    )
     audit.append(
         connection,
         actor,

@@ -1,0 +1,49 @@
+"""Search as users see it: the store's ranked hits with their snippets rendered."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from jic.domain import SearchHit, SearchResult
+from jic.store import search as store_search
+from jic.store.database import Store
+from jic.store.search import MARK_END, MARK_START
+from jic.store.times import iso
+
+
+def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+    with store.read() as connection:
+        return store_search.search(connection, query, limit=limit, offset=offset)
+
+
+def snippet_html(snippet: str) -> str:
+    """The snippet as safe HTML with matches in <mark>."""
+    escaped = html.escape(snippet, quote=False)
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def snippet_plain(snippet: str, start: str = "", end: str = "") -> str:
+    return snippet.replace(MARK_START, start).replace(MARK_END, end).replace("\n", " ")
+
+
+def hit_record(hit: SearchHit) -> dict[str, Any]:
+    """One hit as the CLI's --json and the API return it."""
+    return {
+        "id": hit.document_id,
+        "title": hit.title,
+        "snippet": snippet_html(hit.snippet),
+        "score": round(hit.score, 6),
+        "source": hit.source,
+        "language": hit.language,
+        "published": iso(hit.published) if hit.published else None,
+        "url": hit.url,
+    }
+
+
+def result_record(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": [hit_record(hit) for hit in result.hits],
+    }

@@ -1,0 +1,70 @@
+"""The HTTP API and pages over a real store, through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.conftest import Backend
+
+from jic.api.app import create_app
+from jic.domain import DocumentIn
+from jic.store import audit
+from jic.store import documents as repo
+from jic.store import members as member_repo
+from jic.store.database import Store
+from jic.store.documents import BatchContext, Offer
+
+
+@pytest.fixture
+def client(store: Store, backend: Backend) -> Iterator[TestClient]:
+    text = "Convoy reaches Raqqa\n\nAn aid convoy reached <Raqqa> on Sunday."
+    item = DocumentIn(
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        location="https://example.org/convoy",
+        title="Convoy reaches Raqqa",
+    )
+    with store.read() as connection:
+        member = member_repo.get_member(connection, "local")
+    with store.write() as connection:
+        repo.store_batch(connection, [Offer("convoy", item)], BatchContext(member, audit.Actor()))
+    with TestClient(create_app(backend.settings, store)) as test_client:
+        yield test_client
+
+
+def test_search_returns_marked_snippets(client: TestClient) -> None:
+    response = client.get("/api/v1/search", params={"q": "convoy"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 1
+    assert "<mark>convoy</mark>" in body["hits"][0]["snippet"].lower()
+    assert "<Raqqa>" not in body["hits"][0]["snippet"]  # user text is escaped
+
+
+@pytest.mark.parametrize(
+    "path,status,code",
+    [
+        ("/api/v1/documents/999", 404, "JIC-E300"),
+        ("/api/v1/search?q=-convoy", 422, "JIC-E210"),
+        ("/api/v1/search", 422, "JIC-E200"),
+        ("/api/v1/nowhere", 404, "JIC-H404"),
+    ],
+)
+def test_every_error_has_the_same_envelope(
+    client: TestClient, path: str, status: int, code: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"] and isinstance(error["details"], list)
+
+
+def test_pages_render_and_escape(client: TestClient) -> None:
+    page = client.get("/", params={"q": "raqqa"})
+    assert page.status_code == 200 and "Convoy reaches Raqqa" in page.text
+    document = client.get("/documents/1")
+    assert "TLP:AMBER" in document.text
+    assert "&lt;Raqqa&gt;" in document.text and "<Raqqa>" not in document.text
