@@ -313,3 +313,13 @@ def test_default_options_are_polite() -> None:
     assert options.per_host_rate == 1.0 and options.respect_robots
     assert options.max_bytes == 20 * 1024 * 1024 and options.robots_agent == "jic"
     assert options.allow_networks == () and options.allow_hosts == ()
+
+
+def test_one_fetcher_serves_many_threads(fetcher: Fetcher, site: FixtureServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["/article", "/rss.xml", "/atom.xml", "/feed.json"] * 4
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda p: fetcher.fetch(site.url(p)), paths))
+    assert [r.final_url for r in results] == [site.url(p) for p in paths]
+    assert all(r.status == 200 and r.body for r in results)
