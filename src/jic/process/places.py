@@ -1,0 +1,603 @@
+"""Toponyms in a document → places (GeoNames-style records), and demonyms → countries.
+
+    find_toponyms(text)            detect: spaCy NER (GPE, LOC, FAC; NORP for demonyms)
+        │                          or, without an English model, a gazetteer scan
+        ▼                          (Arabic, Persian, Russian names)
+    resolve(mentions, context)     choose one gazetteer record per mention
+        │
+        ▼
+    Place(name, geonames_id, lat, lon, country, admin1, feature_class, mentions)
+
+Resolution scores each candidate record by a prior (population, feature type: a
+country name means the country, a capital beats a village) plus what the rest of the
+document says: countries and provinces the other mentions point to, "Paris, Texas"
+style qualifiers, and nearness to the other places. The same name means the same place
+throughout one document. Names the gazetteer does not know (streets, buildings, small
+neighbourhoods) are placed, flagged ``approximate``, at the document's focus: the place
+it names most, which is where such local features usually are.
+
+Demonyms and country adjectives ("Iraqi", "Russian") are linked to their country and
+kept apart from places: "Russian strikes" does not put a pin in Russia.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from jic.process.gazetteer import (
+    ADMIN1,
+    CAPITAL,
+    CONTINENT,
+    COUNTRY,
+    Gazetteer,
+    GazetteerRecord,
+    normalise_name,
+)
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+DEMONYM_LABELS = ("NORP", "GPE", "LANGUAGE")
+EARTH_RADIUS_KM = 6371.0
+
+# Words that name the kind of place rather than the place: "Afrin District" is near
+# Afrin, "Mosul Airport" near Mosul.
+GENERIC_WORDS = frozenset(
+    [
+        "district",
+        "province",
+        "governorate",
+        "county",
+        "city",
+        "state",
+        "region",
+        "oblast",
+        "prefecture",
+        "municipality",
+        "river",
+        "valley",
+        "lake",
+        "airport",
+        "international",
+        "university",
+        "port",
+        "airbase",
+        "base",
+        "camp",
+        "mountains",
+        "mountain",
+        "hills",
+        "island",
+        "islands",
+        "bay",
+        "coast",
+        "village",
+        "town",
+        "square",
+        "street",
+        "road",
+    ]
+)
+_LEADING_GENERIC = re.compile(
+    r"^(?:city|province|state|university|port|town|county|republic|kingdom|emirate) of ", re.I
+)
+# Capitalised words that start many names without naming a place ("Bank of England").
+_NOT_INNER = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "upper",
+        "lower",
+        "new",
+        "great",
+        "united",
+        "national",
+        "federal",
+        "republic",
+        "bank",
+        "metro",
+        "royal",
+        "city",
+        "state",
+        "old",
+        "saint",
+        "st",
+    ]
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A toponym as written: its text, character offsets and NER label if any."""
+
+    text: str
+    start: int
+    end: int
+    label: str = ""
+
+
+@dataclass(slots=True)
+class Place:
+    """A resolved place and where the document mentions it.
+
+    ``approximate`` is True when the gazetteer did not know the name itself and the
+    place stands for where it must be (its document's focus, or the town in
+    "Mosul Airport").
+    """
+
+    name: str
+    geonames_id: int | None
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    feature_class: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    feature_code: str = ""
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DemonymLink:
+    """A demonym or adjective ("Iraqi") and the country (or region) it refers to."""
+
+    text: str
+    start: int
+    end: int
+    country: str
+    place: Place
+
+
+@dataclass(slots=True)
+class Toponyms:
+    """What :meth:`Geocoder.find_toponyms` found in one text."""
+
+    places: list[Place]
+    demonyms: list[DemonymLink]
+    mentions: list[Mention]
+
+
+@dataclass(frozen=True, slots=True)
+class GeocoderOptions:
+    """Weights of the resolution score (tuned on the "tune" half of the evaluation
+    sets, see bench/geocoding.py) and switches."""
+
+    population: float = 1.0
+    own_name: float = 0.0
+    country: float = 4.0
+    admin1: float = 3.0
+    continent: float = 6.0
+    feature: float = 8.0
+    capital: float = 2.0
+    country_context: float = 2.5
+    admin_context: float = 0.0
+    near_context: float = 2.0
+    qualifier: float = 10.0
+    near_km: float = 300.0
+    fallback_to_focus: bool = True
+
+
+class SpacyEntity(Protocol):
+    text: str
+    start_char: int
+    end_char: int
+    label_: str
+
+
+@dataclass(slots=True)
+class _Candidate:
+    record: GazetteerRecord
+    own_name: bool
+    demonym: bool = False
+    partial: bool = False
+
+
+@dataclass(slots=True)
+class _Group:
+    """All mentions of one name in a document: resolved together."""
+
+    key: str
+    text: str
+    mentions: list[Mention]
+    candidates: list[_Candidate]
+    chosen: _Candidate | None = None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Geocoder:
+    """Resolves toponyms against a :class:`Gazetteer`.
+
+    ``nlp`` is an optional loaded spaCy pipeline with NER, used by
+    :meth:`find_toponyms` when it is not given a parsed document.
+    """
+
+    def __init__(
+        self, gazetteer: Gazetteer, *, nlp: Any = None, options: GeocoderOptions | None = None
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.nlp = nlp
+        self.options = options or GeocoderOptions()
+
+    # -- candidates -------------------------------------------------------------------
+
+    def candidates(self, text: str) -> list[_Candidate]:
+        """Records a mention's text may denote, most literal reading first."""
+        name = _POSSESSIVE.sub("", text.strip()) if text.strip().endswith(("'s", "’s")) else text
+        record = self.gazetteer.demonym(name)
+        if record is not None:
+            return [_Candidate(record, own_name=True, demonym=True)]
+        found = [_Candidate(rec, own) for rec, own in self.gazetteer.lookup(name)]
+        if found:
+            return found
+        for shorter in _shorter_names(name):
+            found = [
+                _Candidate(rec, own, partial=True) for rec, own in self.gazetteer.lookup(shorter)
+            ]
+            if found:
+                return found
+        return self._embedded(name)
+
+    def _embedded(self, name: str) -> list[_Candidate]:
+        """A prominent place named inside an unknown name: "Bank of England" → England,
+        "US Federal Reserve" → United States. Longest inner name first."""
+        words = name.split()
+        for size in range(len(words) - 1, 0, -1):
+            for first in range(len(words) - size + 1):
+                inner = " ".join(words[first : first + size])
+                if not inner[:1].isupper() or inner.casefold() in _NOT_INNER | GENERIC_WORDS:
+                    continue
+                record = self.gazetteer.demonym(inner)
+                if record is not None:
+                    return [_Candidate(record, own_name=True, demonym=True, partial=True)]
+                found = [
+                    _Candidate(rec, own, partial=True)
+                    for rec, own in self.gazetteer.lookup(inner)
+                    if own and (rec.feature_class != "P" or rec.population >= 100_000)
+                ]
+                if found:
+                    return found
+        return []
+
+    # -- resolution -------------------------------------------------------------------
+
+    def resolve(
+        self, mentions: Sequence[Mention], context: str | None = None
+    ) -> list[Place | None]:
+        """One place per mention (None when nothing fits and there is no focus).
+
+        ``context`` is the document's text; when given, "X, Y" qualifiers are read from
+        it and the countries it names count as evidence even where they are not among
+        ``mentions``.
+        """
+        groups = self._groups(mentions)
+        extra = self._text_countries(context) if context else Counter()
+        qualifiers = _qualifiers(mentions, context) if context else {}
+        for group in groups.values():
+            group.chosen = max(group.candidates, key=self._prior, default=None)
+        for _ in range(2):
+            for group in groups.values():
+                if len(group.candidates) > 1:
+                    evidence = self._evidence(groups, group.key, extra)
+                    qualifier = [groups[k] for k in qualifiers.get(group.key, ())]
+                    group.chosen = max(
+                        group.candidates, key=lambda c: self._score(c, evidence, qualifier)
+                    )
+        focus = self._focus(groups) if self.options.fallback_to_focus else None
+        by_key = {key: self._place(group, focus) for key, group in groups.items()}
+        results: list[Place | None] = []
+        for mention in mentions:
+            place = by_key.get(normalise_name(mention.text))
+            if place is not None:
+                place = _copy(place, [(mention.start, mention.end)])
+            results.append(place)
+        return results
+
+    def _groups(self, mentions: Sequence[Mention]) -> dict[str, _Group]:
+        groups: dict[str, _Group] = {}
+        for mention in mentions:
+            key = normalise_name(mention.text)
+            if key not in groups:
+                groups[key] = _Group(key, mention.text, [], self.candidates(mention.text))
+            groups[key].mentions.append(mention)
+        return groups
+
+    def _prior(self, candidate: _Candidate) -> float:
+        """How likely a record is before looking at the rest of the document."""
+        opts, record = self.options, candidate.record
+        score = opts.population * math.log10(record.population + 10)
+        if candidate.own_name:
+            score += opts.own_name
+        code = record.feature_code
+        if code == COUNTRY:
+            score += opts.country
+        elif code == ADMIN1:
+            score += opts.admin1
+        elif code == CONTINENT:
+            score += opts.continent
+        elif record.feature_class in "HLT" and record.geonames_id == 0:
+            score += opts.feature  # our curated seas, rivers and regions
+        elif code == CAPITAL:
+            score += opts.capital
+        if candidate.partial:
+            score -= opts.own_name
+        return score
+
+    def _score(self, candidate: _Candidate, evidence: _Evidence, qualifiers: list[_Group]) -> float:
+        opts, record = self.options, candidate.record
+        score = self._prior(candidate)
+        if record.country:
+            score += opts.country_context * math.log1p(evidence.countries[record.country])
+        if record.admin1:
+            key = (record.country, record.admin1)
+            score += opts.admin_context * math.log1p(evidence.admins[key])
+        if record.feature_code not in (COUNTRY, CONTINENT) and evidence.points:
+            nearest = min(distance_km(record.lat, record.lon, la, lo) for la, lo in evidence.points)
+            score += opts.near_context * max(0.0, 1.0 - nearest / opts.near_km)
+        for group in qualifiers:
+            other = group.chosen.record if group.chosen else None
+            if other is not None and _inside(record, other):
+                score += opts.qualifier
+        return score
+
+    def _evidence(self, groups: dict[str, _Group], skip: str, extra: Counter[str]) -> _Evidence:
+        """What the other names of the document point to (each name counted once)."""
+        evidence = _Evidence(Counter(extra), Counter(), [])
+        for key, group in groups.items():
+            if key == skip or group.chosen is None:
+                continue
+            record = group.chosen.record
+            if record.country:
+                evidence.countries[record.country] += 1
+            if record.admin1:
+                evidence.admins[(record.country, record.admin1)] += 1
+            if record.feature_code not in (COUNTRY, CONTINENT) and not group.chosen.partial:
+                evidence.points.append((record.lat, record.lon))
+        return evidence
+
+    def _text_countries(self, text: str) -> Counter[str]:
+        """Countries named anywhere in the text, by name or demonym (cheap word scan)."""
+        found: Counter[str] = Counter()
+        for word in set(re.findall(r"\b[A-Z][\w’'-]+(?: [A-Z][\w-]+)?", text)):
+            record = self.gazetteer.demonym(word)
+            if record is None:
+                hits = self.gazetteer.lookup(word)
+                record = next((r for r, own in hits if own and r.feature_code == COUNTRY), None)
+            if record is not None and record.country:
+                found[record.country] += 1
+        return found
+
+    def _focus(self, groups: dict[str, _Group]) -> GazetteerRecord | None:
+        """The place the document is about: its most-mentioned resolved place, the
+        most precise kind first (a town before its province before its country)."""
+        precision = {COUNTRY: 1.0, CONTINENT: 0.5, ADMIN1: 1.5}
+        best: tuple[float, float] | None = None
+        chosen: GazetteerRecord | None = None
+        for group in groups.values():
+            if group.chosen is None or group.chosen.demonym or group.chosen.partial:
+                continue
+            record = group.chosen.record
+            weight = precision.get(record.feature_code, 2.0 if record.feature_class == "P" else 1.0)
+            key = (len(group.mentions) * weight, float(record.population))
+            if best is None or key > best:
+                best, chosen = key, record
+        return chosen
+
+    def _place(self, group: _Group, focus: GazetteerRecord | None) -> Place | None:
+        if group.chosen is not None:
+            return _to_place(group.chosen.record, approximate=group.chosen.partial)
+        if focus is None:
+            return None
+        place = _to_place(focus, approximate=True)
+        place.name, place.geonames_id = group.text, None
+        return place
+
+    # -- detection --------------------------------------------------------------------
+
+    def find_toponyms(self, text: str, spacy_doc: Any = None) -> Toponyms:
+        """Toponyms and demonyms in a text, resolved.
+
+        Uses ``spacy_doc`` (or the geocoder's ``nlp``) for English; with neither, or
+        for texts in other scripts, scans the text against the gazetteer.
+        """
+        doc = spacy_doc
+        if doc is None and self.nlp is not None and _mostly_latin(text):
+            doc = self.nlp(text)
+        if doc is not None:
+            mentions, demonyms = self._from_entities(doc.ents)
+        else:
+            mentions, demonyms = self.scan(text)
+        resolved = self.resolve([*mentions, *demonyms], context=text)
+        places: dict[tuple[Any, ...], Place] = {}
+        links = []
+        for mention, place in zip([*mentions, *demonyms], resolved, strict=True):
+            if place is None:
+                continue
+            if mention in demonyms:
+                links.append(
+                    DemonymLink(mention.text, mention.start, mention.end, place.country, place)
+                )
+                continue
+            key = (place.geonames_id, place.name, place.lat, place.lon)
+            if key in places:
+                places[key].mentions.append((mention.start, mention.end))
+            else:
+                places[key] = place
+        return Toponyms(list(places.values()), links, mentions)
+
+    def _from_entities(self, ents: Sequence[SpacyEntity]) -> tuple[list[Mention], list[Mention]]:
+        mentions, demonyms = [], []
+        for ent in ents:
+            mention = Mention(ent.text, ent.start_char, ent.end_char, ent.label_)
+            if ent.label_ in DEMONYM_LABELS and self.gazetteer.demonym(ent.text) is not None:
+                demonyms.append(mention)
+            elif ent.label_ in PLACE_LABELS and self._keep(mention):
+                mentions.append(mention)
+        return mentions, demonyms
+
+    def _keep(self, mention: Mention) -> bool:
+        """GPE names are places even when unknown; LOC and FAC only when the gazetteer
+        knows them (spaCy's LOC/FAC include many things that are not on a map)."""
+        if mention.label == "GPE":
+            return True
+        return any(not c.partial for c in self.candidates(mention.text))
+
+    def scan(self, text: str) -> tuple[list[Mention], list[Mention]]:
+        """Gazetteer matching without NER, for scripts spaCy's English model cannot read.
+
+        Longest match first over runs of up to three words; only prominent places
+        (countries, provinces, towns of 15,000 or more) so common words stay words.
+        """
+        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w[\w'’-]*", text)]
+        mentions: list[Mention] = []
+        demonyms: list[Mention] = []
+        i = 0
+        while i < len(words):
+            for size in (3, 2, 1):
+                if i + size > len(words):
+                    continue
+                start, end = words[i][0], words[i + size - 1][1]
+                found = self._scan_match(text[start:end])
+                if found is None:
+                    continue
+                surface, is_demonym = found
+                target = demonyms if is_demonym else mentions
+                target.append(Mention(surface, start, end, "SCAN"))
+                i += size
+                break
+            else:
+                i += 1
+        return mentions, demonyms
+
+    def _scan_match(self, surface: str) -> tuple[str, bool] | None:
+        if surface[0].isalpha() and surface[0].islower():
+            return None  # cased scripts write names with a capital
+        for form in _word_forms(surface):
+            if self.gazetteer.demonym(form) is not None and form[0].isupper():
+                return form, True
+            if any(_prominent(rec) for rec, _own in self.gazetteer.lookup(form)):
+                return form, False
+        return None
+
+
+@dataclass(slots=True)
+class _Evidence:
+    countries: Counter[str]
+    admins: Counter[tuple[str, str]]
+    points: list[tuple[float, float]]
+
+
+def _prominent(record: GazetteerRecord) -> bool:
+    return record.feature_code in (COUNTRY, ADMIN1, CONTINENT) or record.population >= 15000
+
+
+_ARABIC_PREFIXES = ("وال", "بال", "لل", "فال", "و", "ب", "ل", "ف")
+_RUSSIAN_ENDINGS = ("ом", "ой", "ем", "е", "у", "а", "ы", "и", "я")
+
+
+def _word_forms(surface: str) -> list[str]:
+    """The surface, then forms without Arabic clitics (وبغداد → بغداد) or with a Russian
+    case ending replaced (Харькове → Харьков, Москве → Москва)."""
+    forms = [surface]
+    if re.match(r"[\u0600-\u06ff]", surface):
+        for prefix in _ARABIC_PREFIXES:
+            if surface.startswith(prefix) and len(surface) > len(prefix) + 2:
+                stem = surface[len(prefix) :]
+                forms += [stem, "ال" + stem] if prefix.endswith("ال") else [stem]
+    elif re.match(r"[\u0400-\u04ff]", surface) and " " not in surface:
+        for ending in _RUSSIAN_ENDINGS:
+            if surface.endswith(ending) and len(surface) > len(ending) + 3:
+                stem = surface[: -len(ending)]
+                forms += [stem, stem + "а", stem + "ь", stem + "я"]
+    return forms
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [ch for ch in text[:2000] if ch.isalpha()]
+    return not letters or sum(ch.isascii() for ch in letters) / len(letters) > 0.6
+
+
+def _shorter_names(name: str) -> list[str]:
+    """ "Afrin District" → "Afrin"; "City of Boston" → "Boston"; "Mosul, Iraq" → "Mosul"."""
+    shorter = []
+    if "," in name:
+        shorter.append(name.split(",", maxsplit=1)[0])
+    stripped = _LEADING_GENERIC.sub("", name)
+    words = stripped.split()
+    while len(words) > 1 and words[-1].casefold() in GENERIC_WORDS:
+        words = words[:-1]
+    while len(words) > 1 and words[0].casefold() in GENERIC_WORDS:
+        words = words[1:]
+    if " ".join(words) != name:
+        shorter.append(" ".join(words))
+    return [s for s in shorter if s.strip()]
+
+
+def _qualifiers(mentions: Sequence[Mention], text: str | None) -> dict[str, list[str]]:
+    """Name key → keys of the names that qualify it: "Paris, Texas", "Tripoli (Lebanon)"."""
+    if not text:
+        return {}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    result: dict[str, list[str]] = defaultdict(list)
+    for first, second in itertools.pairwise(ordered):
+        between = text[first.end : second.start]
+        if between.strip() in (",", "(", ", ") and len(between) <= 3:
+            result[normalise_name(first.text)].append(normalise_name(second.text))
+    return result
+
+
+def _inside(record: GazetteerRecord, container: GazetteerRecord) -> bool:
+    if container.feature_code == COUNTRY:
+        return record.country == container.country and record.feature_code != COUNTRY
+    if container.feature_code == ADMIN1:
+        return (record.country, record.admin1) == (container.country, container.admin1) and (
+            record.feature_code != ADMIN1
+        )
+    return False
+
+
+def _to_place(record: GazetteerRecord, *, approximate: bool = False) -> Place:
+    return Place(
+        name=record.name,
+        geonames_id=record.geonames_id or None,
+        lat=record.lat,
+        lon=record.lon,
+        country=record.country,
+        admin1=record.admin1_name,
+        feature_class=record.feature_class,
+        feature_code=record.feature_code,
+        approximate=approximate,
+    )
+
+
+def _copy(place: Place, mentions: list[tuple[int, int]]) -> Place:
+    return Place(
+        place.name,
+        place.geonames_id,
+        place.lat,
+        place.lon,
+        place.country,
+        place.admin1,
+        place.feature_class,
+        mentions,
+        place.feature_code,
+        place.approximate,
+    )

