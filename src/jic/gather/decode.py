@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)""", re.I)
 _PROBE = 8192
+# Every byte but the C0 controls that never occur in text (tab, newlines, form feed and
+# escape do): deleting these leaves just the suspicious ones, counted at C speed.
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
 
 
 @dataclass(slots=True)
@@ -33,7 +36,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    controls = len(head.translate(None, _NOT_CONTROL))
     return len(head) > 0 and controls / len(head) > 0.1
 
 
