@@ -58,6 +58,13 @@ def test_bare_is_is_not_an_entity_without_support(nlp: Any, linker: EntityLinker
     assert "igo:who" not in linked.by_key()
 
 
+def test_wagner_alone_needs_the_group_named(nlp: Any, linker: EntityLinker) -> None:
+    opera = link_en(nlp, linker, "The orchestra played Wagner to a full hall.")
+    assert "armed_group:wagner" not in opera.by_key()
+    group = link_en(nlp, linker, "The Wagner Group left Mali. Wagner had been there since 2021.")
+    assert group.by_key()["armed_group:wagner"].count == 2
+
+
 def test_surname_is_linked_to_full_name(nlp: Any, linker: EntityLinker) -> None:
     text = (
         "Kremlin spokesman Dmitry Peskov told reporters the talks had stalled. "

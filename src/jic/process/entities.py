@@ -292,6 +292,9 @@ class EntityLinker:
         start, end, label = span
         candidate = _Candidate(start, end, text[start:end], label)
         candidate.actor = self._lookup(candidate.text, label, lang)
+        # A weak name ("Wagner", "IS") needs support even when NER calls it an organisation.
+        weak_id = self.table.weak.get(candidate.text)
+        candidate.weak = weak_id is not None and getattr(candidate.actor, "id", None) == weak_id
         for h_start, h_end, form in hits:
             containing = h_start <= start and h_end >= end
             if form.actor_id.startswith("capital:") or not containing or candidate.actor:
