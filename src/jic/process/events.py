@@ -1,0 +1,874 @@
+"""Code reported actions into PLOVER events: who did what to whom, where and when.
+
+    TextSpan, Mention       character spans in the document; hints passed in by earlier stages
+    Actor, Event            the records this module produces
+    EventOptions            limits and switches
+    code_events()           one parsed sentence (or a parsed Doc) -> events
+    EventCoder              a whole Doc: parses only the sentences that may hold an event
+
+How a sentence is coded: every token is looked up in the PLOVER lexicon (jic.process.plover):
+verbs with their particles and objects ("open fire", "lift the blockade"), and event nouns
+("airstrike", "protesters"). The dependency parse then gives each trigger its source actors
+(subject, or the "by" agent of a passive), target actors (object, dative, "against/on/with"
+phrases), conjoined actors ("Russia, Iran, Iraq and Syria" are four sources of one event),
+negation, and intent ("will", "offered to", "is willing to": intended cooperation is AGREE,
+announced hostility THREATEN). Triggers inside the complement of a framing event ("threatened
+to break relations", "accused X of shelling") are absorbed into it, so one statement is one
+event. Events are returned main event first: the one nearest the root of its sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from jic.errors import InputError
+from jic.process import plover as lex
+from jic.process.plover import CountryTable, PloverType, Sense, wordset
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+
+
+@dataclass(frozen=True, slots=True)
+class TextSpan:
+    """A stretch of the document's text, by character offsets into the whole document."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """What an earlier stage knows about a span: a linked entity or a geocoded place."""
+
+    start: int
+    end: int
+    country: str | None = None  # ISO-3166 alpha-3 when the entity is a state or its organ
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A source or target of an event, as written, with its state when it is one."""
+
+    span: TextSpan
+    country: str | None = None
+    entity_id: str | None = None
+    armed: bool = False  # named as an armed force ("Russian forces", "police")
+    state: bool = False  # the state itself or one of its organs ("Iraq", "the Iraqi government")
+
+
+@dataclass(slots=True)
+class Event:
+    """One PLOVER event and the text it was coded from."""
+
+    type: PloverType
+    trigger: TextSpan
+    sentence: TextSpan
+    sources: list[Actor] = field(default_factory=list)
+    targets: list[Actor] = field(default_factory=list)
+    place: TextSpan | None = None
+    place_id: str | None = None
+    date: TextSpan | None = None
+    mode: str = ""
+    context: str = ""
+    negated: bool = False
+    intended: PloverType | None = None  # AGREE/THREATEN coded from an intended action
+
+
+@dataclass(frozen=True, slots=True)
+class EventOptions:
+    """Limits and switches of the event coder."""
+
+    max_tokens: int = 120  # longer sentences are skipped, not parsed: parse cost grows fast
+    keep_negated: bool = False  # keep "did not attack" as an event flagged negated
+    keep_hypothetical: bool = False  # keep acts named only as a condition ("unless X attacks")
+    max_events_per_sentence: int = 8
+
+
+@dataclass(slots=True)
+class DocEvents:
+    """The events of one document and the sentences the coder had to skip."""
+
+    events: list[Event]
+    skipped: list[TextSpan]
+
+
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
+TARGET_PREPS = wordset("against on upon at with to toward towards into from over for of between")
+PLACE_PREPS = wordset("in at near outside inside across throughout around into")
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+COMPLEMENTS = frozenset({"xcomp", "ccomp", "pcomp", "advcl", "acl", "relcl", "conj"})
+FRAME_COMPLEMENTS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl"})
+PRONOUNS = wordset("it they its their he she his her we our them him itself themselves")
+
+
+def code_events(
+    sentence: Span | Doc,
+    *,
+    actors: Sequence[Mention] = (),
+    places: Sequence[Mention] = (),
+    date: TextSpan | None = None,
+    countries: CountryTable | None = None,
+    options: EventOptions | None = None,
+) -> list[Event]:
+    """PLOVER events of a parsed sentence (or every sentence of a parsed Doc).
+
+    ``actors`` and ``places`` are what earlier stages found (linked entities with their
+    country, geocoded places), by character offsets into the Doc; they take precedence
+    over the coder's own country lookup. ``date`` is used when the sentence names none.
+    Pass ``countries`` when coding many sentences: loading the table takes about 0.1 s.
+    """
+    from spacy.tokens import Doc
+
+    doc = sentence if isinstance(sentence, Doc) else sentence.doc
+    if not doc.has_annotation("DEP"):
+        raise InputError(
+            "code_events needs a dependency parse",
+            "run the sentence through a spaCy pipeline with the parser, or use EventCoder",
+        )
+    coder = _SentenceCoder(countries or CountryTable.load(), options or EventOptions())
+    spans = list(sentence.sents) if isinstance(sentence, Doc) else [sentence]
+    events: list[Event] = []
+    for sent in spans:
+        events.extend(coder.code(sent, actors=actors, places=places, date=date, offset=0))
+    return events
+
+
+class EventCoder:
+    """Codes the events of whole documents, parsing only sentences that may hold one.
+
+    ``nlp`` is an English spaCy pipeline with a parser (en_core_web_sm or similar), loaded
+    once by the caller. Documents may come with sentences and entities only (the cheap
+    NER + senter pass): sentences that contain a lexicon word are re-parsed on their own.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        countries: CountryTable | None = None,
+        options: EventOptions | None = None,
+    ) -> None:
+        if "parser" not in nlp.pipe_names:
+            raise InputError(
+                "the spaCy pipeline given to EventCoder has no parser",
+                "load the model with the parser enabled (it runs only on candidate sentences)",
+            )
+        self.nlp = nlp
+        self.options = options or EventOptions()
+        self._coder = _SentenceCoder(countries or CountryTable.load(), self.options)
+        self._surface = lex.surface_forms()
+        # Entities come from the document when it has them: re-running NER would be waste.
+        self._parse_only = [p for p in nlp.pipe_names if p not in ("ner", "senter")]
+
+    def may_hold_event(self, sent: Span) -> bool:
+        """Cheap test before parsing: does any word look like a lexicon entry?"""
+        return any(token.lower_ in self._surface for token in sent)
+
+    def code_doc(
+        self,
+        doc: Doc,
+        *,
+        actors: Sequence[Mention] = (),
+        places: Sequence[Mention] = (),
+        date: TextSpan | None = None,
+    ) -> DocEvents:
+        """Events of every sentence of ``doc``, with the sentences skipped as too long."""
+        result = DocEvents([], [])
+        parsed = doc.has_annotation("DEP")
+        for sent in doc.sents:
+            if len(sent) > self.options.max_tokens:
+                result.skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
+                continue
+            if not self.may_hold_event(sent):
+                continue
+            if parsed:
+                events = self._coder.code(sent, actors=actors, places=places, date=date, offset=0)
+            else:
+                events = self._code_unparsed(sent, actors, places, date)
+            result.events.extend(events)
+        return result
+
+    def _code_unparsed(
+        self,
+        sent: Span,
+        actors: Sequence[Mention],
+        places: Sequence[Mention],
+        date: TextSpan | None,
+    ) -> list[Event]:
+        offset = sent.start_char
+        with self.nlp.select_pipes(enable=self._parse_only):
+            sub = self.nlp(sent.text)
+        if sent.doc.has_annotation("ENT_IOB"):
+            ents = []
+            for ent in sent.ents:
+                span = sub.char_span(ent.start_char - offset, ent.end_char - offset, ent.label_)
+                if span is not None:
+                    ents.append(span)
+            sub.ents = ents
+        shifted_actors = [_shift(m, -offset) for m in actors]
+        shifted_places = [_shift(m, -offset) for m in places]
+        events = []
+        for sub_sent in [sub[:]]:
+            events.extend(
+                self._coder.code(
+                    sub_sent, actors=shifted_actors, places=shifted_places, date=date, offset=offset
+                )
+            )
+        return events
+
+
+def _shift(mention: Mention, by: int) -> Mention:
+    return replace(mention, start=mention.start + by, end=mention.end + by)
+
+
+def main_event(events: Sequence[Event]) -> Event | None:
+    """The event a one-line summary of the sentence would name: the first coded."""
+    return events[0] if events else None
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A trigger found in the sentence, before its roles are read from the parse."""
+
+    sense: Sense
+    head: Token  # the token the event hangs on: the verb, or the event noun
+    trigger: list[Token]  # the words that name the event
+    noun: Token | None = None  # the event noun, when the verb takes its meaning from it
+    intended: PloverType | None = None
+    negated: bool = False
+    hypothetical: bool = False
+    absorbed: set[int] = field(default_factory=set)  # token ids of triggers folded into this
+
+
+class _SentenceCoder:
+    """Codes one parsed sentence at a time; holds the country table and options."""
+
+    def __init__(self, countries: CountryTable, options: EventOptions) -> None:
+        self.countries = countries
+        self.options = options
+
+    def code(
+        self,
+        sent: Span,
+        *,
+        actors: Sequence[Mention],
+        places: Sequence[Mention],
+        date: TextSpan | None,
+        offset: int,
+    ) -> list[Event]:
+        """Events of one sentence; ``offset`` maps this Doc's offsets to the document's."""
+        if len(sent) > self.options.max_tokens:
+            return []
+        candidates = _merge_instruments(_find_candidates(sent))
+        for cand in candidates:
+            _apply_modality(cand)
+        kept = [
+            c
+            for c in _drop_absorbed(candidates)
+            if self.options.keep_hypothetical or not c.hypothetical
+        ]
+        kept.sort(key=lambda c: (_depth(c.head), c.head.i))
+        events = []
+        for cand in kept[: self.options.max_events_per_sentence]:
+            event = self._event(cand, sent, actors, places, date, offset)
+            if event.negated and not self.options.keep_negated:
+                continue
+            events.append(event)
+        return events
+
+    def _event(
+        self,
+        cand: _Candidate,
+        sent: Span,
+        actors: Sequence[Mention],
+        places: Sequence[Mention],
+        date: TextSpan | None,
+        offset: int,
+    ) -> Event:
+        source_heads, target_groups = _role_heads(cand)
+        sources = self._actors(source_heads, actors, offset)
+        targets: list[Actor] = []
+        target_heads: list[Token] = []
+        for group in target_groups:  # objects first; "against/on/with" phrases if none
+            targets = self._actors(group, actors, offset)
+            if targets:
+                target_heads = group
+                break
+        sense = _refine(_adjust_for_actors(cand.sense, sources), cand)
+        used = {t.i for h in [*source_heads, *target_heads] for t in _phrase(h)}
+        place, place_id = _place(cand, sent, places, used, offset)
+        first, last = min(t.i for t in cand.trigger), max(t.i for t in cand.trigger)
+        doc = sent.doc
+        return Event(
+            type=sense.type,
+            trigger=_text_span(doc[first : last + 1], offset),
+            sentence=_text_span(sent, offset),
+            sources=sources,
+            targets=targets,
+            place=place,
+            place_id=place_id,
+            date=_date(cand, sent, offset) or date,
+            mode=sense.mode,
+            context=sense.context,
+            negated=cand.negated,
+            intended=cand.intended,
+        )
+
+    def _actors(self, heads: Iterable[Token], hints: Sequence[Mention], offset: int) -> list[Actor]:
+        out: list[Actor] = []
+        seen: set[tuple[int, int]] = set()
+        for head in heads:
+            for actor in self._actors_of(_counted(head), hints, offset):
+                key = (actor.span.start, actor.span.end)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(actor)
+        return out
+
+    def _actors_of(self, head: Token, hints: Sequence[Mention], offset: int) -> list[Actor]:
+        """One actor, or several when the phrase joins countries ("US and British forces")."""
+        phrase = _phrase(head)
+        span = head.doc[phrase[0].i : phrase[-1].i + 1]
+        armed = any(t.lower_ in lex.MILITARY_WORDS for t in phrase if t.i >= head.i - 2)
+        found = self.countries.lookup([t.text for t in phrase])
+        hint = _hint_for(span, hints)
+        if hint is not None:
+            state = hint.country is not None and _names_state(head, phrase, found)
+            return [Actor(_text_span(span, offset), hint.country, hint.entity_id, armed, state)]
+        if not found and not _actor_like(head):
+            return []
+        state = _names_state(head, phrase, found)
+        if len({m[2] for m in found}) > 1 and any(t.dep_ == "cc" for t in phrase):
+            return [
+                Actor(_text_span(_words(phrase, a, b), offset), code, None, armed, names)
+                for a, b, code, names in found
+            ]
+        country = found[0][2] if found else self._country_nearby(head)
+        return [Actor(_text_span(span, offset), country, None, armed, state and bool(country))]
+
+    def _country_nearby(self, head: Token) -> str | None:
+        """The state of "rebels in the Ivory Coast", "the president of Armenia"."""
+        for child in head.children:
+            if child.dep_ in ("prep", "appos") and child.lower_ in ("in", "of", "from"):
+                for obj in child.children:
+                    found = self.countries.lookup([t.text for t in _phrase(obj)])
+                    if found:
+                        return found[0][2]
+        return None
+
+
+def _counted(head: Token) -> Token:
+    """ "thousands of protesters" is the protesters; "tons of food aid" the aid."""
+    if head.lemma_.lower() in lex.QUANTITY_NOUNS or head.pos_ == "NUM":
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    return head
+
+
+def _names_state(head: Token, phrase: list[Token], found: list[tuple[int, int, str, bool]]) -> bool:
+    """The head is a state ("Iraq", "Baghdad") or an organ of one ("the Iraqi government")."""
+    if head.lemma_.lower() in lex.STATE_ORGANS and found:
+        return True
+    return any(names and phrase[b - 1].i == head.i for _, b, _, names in found)
+
+
+def _actor_like(head: Token) -> bool:
+    """Whether a word can name someone who acts: a name, a people, an organ, a group."""
+    if head.ent_type_ in ("DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"):
+        return False
+    lemma = head.lemma_.lower()
+    return (
+        head.ent_type_ in ACTOR_LABELS
+        or head.pos_ in ("PROPN", "PRON")
+        or lemma in lex.PEOPLE_NOUNS
+        or lemma in lex.STATE_ORGANS
+        or head.lower_ in lex.MILITARY_WORDS
+        or lemma in lex.ACTOR_EVENT_NOUNS
+    )
+
+
+# --- finding triggers -------------------------------------------------------------------
+
+
+def _find_candidates(sent: Span) -> list[_Candidate]:
+    """Every lexicon trigger of the sentence; a light verb's object is not counted twice."""
+    found: list[_Candidate] = []
+    consumed: set[int] = set()
+    for token in sent:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass"):
+            cand = _verb_candidate(token)
+            if cand is not None:
+                found.append(cand)
+                if cand.noun is not None:
+                    consumed.add(cand.noun.i)
+        obligation = _obligation(token)
+        if obligation is not None:
+            found.append(obligation)
+    for token in sent:
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed:
+            sense = _noun_sense(token)
+            if sense is not None:
+                found.append(_Candidate(sense, token, _noun_trigger(token)))
+    return found
+
+
+def _obligation(verb: Token) -> _Candidate | None:
+    """ "The Red Cross said US forces must ensure security": a DEMAND on the forces."""
+    aux = next(
+        (c for c in verb.children if c.dep_ == "aux" and c.lower_ in lex.OBLIGATION_AUXILIARIES),
+        None,
+    )
+    reporter = verb.head
+    if aux is None or verb.dep_ != "ccomp" or reporter.lemma_.lower() not in lex.REPORTING_VERBS:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+    if subject is None or subject.lower_ in PRONOUNS:
+        return None  # "we must ..." is a resolve, not a demand on another
+    return _Candidate(Sense(lex.T.DEMAND), reporter, [aux, verb])
+
+
+def _verb_candidate(verb: Token) -> _Candidate | None:
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in lex.PHRASAL:
+            sense = lex.PHRASAL[(lemma, child.lower_)]
+            trigger = [verb, child] if child.dep_ == "prt" else [verb]
+            return _Candidate(sense, verb, trigger)
+    obj = _object_of(verb)
+    if obj is not None:
+        cand = _light_candidate(verb, lemma, obj)
+        if cand is not None or (
+            obj.lemma_.lower() in lex.EMPTY_OBJECTS and lemma not in lex.LIGHT_VERBS
+        ):
+            return cand
+    if lemma in lex.VERBS and lemma not in lex.REPORTING_VERBS:
+        return _Candidate(lex.VERBS[lemma], verb, [verb])
+    return None
+
+
+def _object_of(verb: Token) -> Token | None:
+    """The direct object (or, in the passive, the subject) that a light verb takes meaning from."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return _counted(child)
+    for child in verb.children:
+        # "went on strike", "called for talks": the object sits behind a preposition.
+        if child.dep_ == "prep" and child.lower_ in ("on", "into"):
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def _light_candidate(verb: Token, lemma: str, obj: Token) -> _Candidate | None:
+    """A verb whose object decides the event: "open fire", "lift the blockade", "hold talks"."""
+    noun = obj.lemma_.lower()
+    if (lemma, noun) in lex.LIGHT:
+        return _Candidate(lex.LIGHT[(lemma, noun)], verb, [verb, obj], noun=obj)
+    noun_sense = _noun_sense(obj)
+    modifiers = {c.lemma_.lower() for c in obj.children if c.dep_ in ("compound", "amod")}
+    if lemma in lex.REVERSING_VERBS and noun_sense and noun_sense.type in lex.REVERSED_TYPES:
+        kind = lex.T.CONCEDE if noun in lex.CONCEDED_NOUNS else lex.T.RETREAT
+        return _Candidate(Sense(kind, noun_sense.mode), verb, [verb, obj], noun=obj)
+    if lemma in lex.CUTTING_VERBS and (
+        (noun_sense is not None and noun_sense.type in lex.CUT_TYPES)
+        or noun in lex.WITHDRAWN_NOUNS
+        or noun in ("relation", "tie")
+        or modifiers & lex.WITHDRAWN_NOUNS
+    ):
+        return _Candidate(Sense(lex.T.SANCTION, "withdraw"), verb, [verb, obj], noun=obj)
+    if noun_sense is not None and (lemma in lex.LIGHT_VERBS or lemma not in lex.VERBS):
+        if lemma in lex.REPORTING_VERBS and lemma not in lex.LIGHT_VERBS:
+            return None
+        return _Candidate(noun_sense, verb, [verb, obj], noun=obj)
+    return None
+
+
+def _noun_sense(noun: Token) -> Sense | None:
+    lemma = noun.lemma_.lower()
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "nmod"):
+            pair = (child.lemma_.lower(), lemma)
+            if pair in lex.COMPOUND_NOUNS:
+                return lex.COMPOUND_NOUNS[pair]
+    if lemma in lex.ACTOR_EVENT_NOUNS:
+        return lex.ACTOR_EVENT_NOUNS[lemma]
+    sense = lex.NOUNS.get(lemma) or lex.NOUNS.get(noun.lower_)
+    if sense is None or noun.dep_ == "compound":
+        return None  # "peace talks" counts once, at its head
+    return sense
+
+
+def _noun_trigger(noun: Token) -> list[Token]:
+    parts = [c for c in noun.children if c.dep_ == "compound" and c.i == noun.i - 1]
+    return [*parts, noun]
+
+
+def _merge_instruments(cands: list[_Candidate]) -> list[_Candidate]:
+    """ "A roadside bombing killed ...": the event noun in subject position names the act."""
+    by_head = {c.head.i: c for c in cands}
+    out = []
+    for cand in cands:
+        subject = next((c for c in cand.head.children if c.dep_ in SUBJECTS), None)
+        inner = by_head.get(subject.i) if subject is not None else None
+        if (
+            inner is not None
+            and cand.sense.type in lex.VIOLENT_TYPES
+            and inner.sense.type in lex.VIOLENT_TYPES
+        ):
+            cand.sense = inner.sense
+            cand.trigger = inner.trigger  # one span: the words that name the act
+            cand.noun = inner.head
+            cand.absorbed.add(inner.head.i)
+        out.append(cand)
+    merged = {i for c in out for i in c.absorbed}
+    return [c for c in out if c.head.i not in merged]
+
+
+# --- modality and framing -----------------------------------------------------------------
+
+
+def _apply_modality(cand: _Candidate) -> None:
+    """Negation, and intent: intended cooperation is AGREE, announced hostility THREATEN."""
+    head = cand.head
+    cand.negated = _is_negated(head)
+    cand.hypothetical = _is_condition(head)
+    governor = _governor(head)
+    kind = cand.sense.type
+    if governor is not None and governor.lemma_.lower() in lex.PREPARING_VERBS:
+        if kind in lex.VIOLENT_TYPES:
+            cand.sense = Sense(lex.T.MOBILIZE, cand.sense.mode, "military")
+            cand.absorbed.add(governor.i)
+        return
+    intent_governor = governor if governor is not None and _is_intent_word(governor) else None
+    intended = intent_governor is not None or _has_future_aux(head)
+    if intended and kind in lex.COOPERATIVE_TYPES and kind is not lex.T.AGREE:
+        cand.sense = Sense(lex.T.AGREE, cand.sense.mode, cand.sense.context)
+        cand.intended = kind
+    elif (intended or _is_conditional(head)) and kind in lex.HOSTILE_TYPES:
+        cand.sense = Sense(lex.T.THREATEN, cand.sense.mode, cand.sense.context)
+        cand.intended = kind
+    if intent_governor is not None:
+        cand.absorbed.add(intent_governor.i)
+        cand.negated = cand.negated or _is_negated(intent_governor)
+
+
+def _governor(head: Token) -> Token | None:
+    """The verb a trigger is the complement of, looking through "resume", "continue"."""
+    token = head
+    while token.dep_ in ("dobj", "xcomp") and token.head.lemma_.lower() in lex.ASPECTUAL_VERBS:
+        token = token.head
+    # The parser often labels "sworn to fight" an adverbial clause: "to" says it is not.
+    infinitive = token.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+    )
+    if (
+        token.dep_ in ("xcomp", "ccomp")
+        or infinitive
+        or (token.dep_ == "dobj" and token.i != head.i)
+    ):
+        return token.head
+    return None
+
+
+def _is_intent_word(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    return lemma in lex.INTENT_VERBS or lemma in lex.INTENT_ADJECTIVES
+
+
+def _has_future_aux(verb: Token) -> bool:
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in lex.INTENT_AUXILIARIES:
+            return True
+    # "is going to withdraw"
+    return verb.dep_ == "xcomp" and verb.head.lower_ == "going"
+
+
+def _is_conditional(verb: Token) -> bool:
+    """ "... unless Baghdad accepts", "... if Hamas runs": a condition makes an act a threat."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in child.children
+        ):
+            return _has_future_aux(verb) or verb.tag_ in ("VB", "MD")
+    return False
+
+
+def _is_condition(token: Token) -> bool:
+    """Whether the act is only the condition of another ("unless Baghdad accepts")."""
+    while token.head.i != token.i:
+        if token.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in token.children
+        ):
+            return True
+        token = token.head
+    return False
+
+
+def _is_negated(token: Token) -> bool:
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+            return True
+    return False
+
+
+def _drop_absorbed(cands: list[_Candidate]) -> list[_Candidate]:
+    """Fold triggers that sit inside a framing event, or inside another event's phrase."""
+    absorbed = {i for c in cands for i in c.absorbed}
+    kept = [c for c in cands if c.head.i not in absorbed]
+    out = []
+    for cand in kept:
+        if not any(_folds(other, cand) for other in kept if other is not cand):
+            out.append(cand)
+    return out
+
+
+def _folds(outer: _Candidate, inner: _Candidate) -> bool:
+    """Whether ``inner`` is part of ``outer``'s statement rather than an event of its own."""
+    if not _dominates(outer.head, inner.head):
+        return False
+    if inner.head.pos_ in ("NOUN", "PROPN"):
+        return True  # an event noun inside another event's phrase describes it
+    return outer.sense.type in lex.FRAME_TYPES
+
+
+def _dominates(outer: Token, inner: Token) -> bool:
+    token = inner
+    while token.head.i != token.i:
+        token = token.head
+        if token.i == outer.i:
+            return True
+    return False
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _refine(sense: Sense, cand: _Candidate) -> Sense:
+    """Sending peacekeepers is AID (protection), not MOBILIZE (a show of force)."""
+    if sense.type is lex.T.MOBILIZE and any(
+        t.lemma_.lower().startswith("peacekeep") for t in cand.head.subtree
+    ):
+        return Sense(lex.T.AID, "peacekeeping", "military")
+    return sense
+
+
+def _adjust_for_actors(sense: Sense, sources: list[Actor]) -> Sense:
+    """PLOVER tells force from violence, and protest from disapproval, by who acts."""
+    if sense.type in lex.ARMED_SOURCE_TYPES and not sense.mode and any(a.armed for a in sources):
+        return replace(sense, type=lex.ARMED_SOURCE_TYPES[sense.type], context="military")
+    if sense.type in lex.STATE_SOURCE_TYPES and any(a.state for a in sources):
+        return replace(sense, type=lex.STATE_SOURCE_TYPES[sense.type])
+    return sense
+
+
+# --- roles: who acts on whom --------------------------------------------------------------
+
+
+def _role_heads(cand: _Candidate) -> tuple[list[Token], list[list[Token]]]:
+    """Head words of the source actors, and groups of candidate target heads, best first."""
+    head = cand.head
+    if head.pos_ in ("NOUN", "PROPN") and cand.noun is None:
+        sources, targets = _noun_roles(head)
+        groups = [targets]
+    elif cand.noun is not None and cand.noun.dep_ in SUBJECTS:
+        # "A roadside bombing killed two soldiers": the bombers are the bombing's modifiers.
+        sources, _ = _noun_roles(cand.noun)
+        groups = _object_heads(head, cand)
+    elif _is_passive(head) and head.lemma_.lower() not in lex.INTENT_ADJECTIVES:
+        sources = [obj for c in head.children if c.dep_ == "agent" for obj in c.children]
+        groups = [
+            [c for c in head.children if c.dep_ in PASSIVE_SUBJECTS and not _is(c, cand.noun)]
+        ]
+        groups += _object_heads(head, cand)[1:]
+    else:
+        sources = _subject_heads(head)
+        groups = _object_heads(head, cand)
+    return _with_conjuncts(sources), [_with_conjuncts(g) for g in groups]
+
+
+def _is(token: Token, other: Token | None) -> bool:
+    return other is not None and token.i == other.i
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
+
+
+def _with_conjuncts(heads: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for head in heads:
+        for token in (head, *head.conjuncts):
+            if token not in out and token.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
+                out.append(token)
+    return out
+
+
+def _subject_heads(verb: Token) -> list[Token]:
+    """The subject, looking through control ("agreed to withdraw") and coordination."""
+    token = verb
+    for _ in range(8):
+        subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+        if subject is not None:
+            if subject.lower_ in ("who", "which", "that") and token.dep_ == "relcl":
+                return [token.head]
+            if subject.lower_ in PRONOUNS:
+                return [_resolve_pronoun(subject, token)]
+            return [subject]
+        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+            return [token.head]
+        if token.dep_ not in ("xcomp", "conj", "advcl", "acomp") or token.head.i == token.i:
+            break
+        if token.dep_ == "advcl" and _is_passive(token.head):
+            return [o for c in token.head.children if c.dep_ == "agent" for o in c.children]
+        token = token.head
+    return []
+
+
+def _resolve_pronoun(pronoun: Token, verb: Token) -> Token:
+    """ "Nigeria announced that it will withdraw": "it" is the subject of a verb above."""
+    token = verb
+    while token.head.i != token.i:
+        token = token.head
+        for child in token.children:
+            if child.dep_ in SUBJECTS and child.lower_ not in PRONOUNS:
+                return child
+    return pronoun
+
+
+def _object_heads(verb: Token, cand: _Candidate) -> list[list[Token]]:
+    """Objects, then "against/on/with/to ..." phrases, then a framed clause's subject."""
+    objects = [c for c in verb.children if c.dep_ in OBJECTS and not _is(c, cand.noun)]
+    holders = [verb] if cand.noun is None else [verb, cand.noun]
+    preps = [
+        obj
+        for holder in holders
+        for prep in holder.children
+        if prep.dep_ in ("prep", "dative") and prep.lower_ in TARGET_PREPS
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+    framed = [
+        subject
+        for clause in verb.children
+        if clause.dep_ in ("ccomp", "xcomp")
+        for subject in clause.children
+        if subject.dep_ in SUBJECTS | PASSIVE_SUBJECTS
+    ]
+    if cand.sense.type in lex.FRAME_TYPES:  # "demanded that the US cancel": the US
+        return [objects, framed, preps, _complement_targets(verb)]
+    return [objects, preps, framed]
+
+
+def _complement_targets(verb: Token) -> list[Token]:
+    """ "threatened to break relations with Armenia": the framed act's own target."""
+    out: list[Token] = []
+    for clause in verb.children:
+        if clause.dep_ not in ("xcomp", "ccomp"):
+            continue
+        holders = [clause, *(c for c in clause.children if c.dep_ == "dobj")]
+        out.extend(c for c in clause.children if c.dep_ == "dobj")
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ == "prep" and prep.lower_ in TARGET_PREPS:
+                    out.extend(o for o in prep.children if o.dep_ == "pobj")
+    return out
+
+
+def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
+    """ "Israeli airstrikes on Gaza", "Russia's invasion of Ukraine", "protesters"."""
+    if noun.lemma_.lower() in lex.ACTOR_EVENT_NOUNS:
+        sources = [noun]
+    else:
+        sources = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    targets = []
+    for prep in noun.children:
+        if prep.dep_ != "prep":
+            continue
+        objs = [o for o in prep.children if o.dep_ == "pobj"]
+        if prep.lower_ == "by":
+            sources.extend(objs)
+        elif prep.lower_ in ("on", "against", "at", "with", "to", "of", "between"):
+            targets.extend(objs)
+    if not sources and noun.dep_ in ("dobj", "pobj"):
+        verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+        if verb.pos_ in ("VERB", "AUX"):
+            sources = _subject_heads(verb)
+    return sources, targets
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The words naming an actor: its head and modifiers, without clauses or conjuncts."""
+    keep = {head.i: head}
+    for child in head.children:
+        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case"):
+            for token in child.subtree:
+                keep[token.i] = token
+    tokens = sorted(keep.values(), key=lambda t: t.i)
+    doc = head.doc
+    return [doc[i] for i in range(tokens[0].i, tokens[-1].i + 1)]
+
+
+def _words(phrase: list[Token], start: int, end: int) -> Span:
+    return phrase[0].doc[phrase[start].i : phrase[end - 1].i + 1]
+
+
+def _hint_for(span: Span, hints: Sequence[Mention]) -> Mention | None:
+    for hint in hints:
+        if hint.start < span.end_char and span.start_char < hint.end:
+            return hint
+    return None
+
+
+def _text_span(span: Span, offset: int) -> TextSpan:
+    return TextSpan(span.start_char + offset, span.end_char + offset, span.text)
+
+
+# --- where and when -------------------------------------------------------------------------
+
+
+def _place(
+    cand: _Candidate, sent: Span, hints: Sequence[Mention], used: set[int], offset: int
+) -> tuple[TextSpan | None, str | None]:
+    """The place of the event: a given place hint, else a place name after "in/at/near"."""
+    region = {t.i for t in cand.head.subtree}
+    text = sent.doc.text
+    inside = [h for h in hints if sent.start_char <= h.start and h.end <= sent.end_char]
+    free = [h for h in inside if not any(sent.doc[i].idx in range(h.start, h.end) for i in used)]
+    if free:
+        return TextSpan(
+            free[0].start + offset, free[0].end + offset, text[free[0].start : free[0].end]
+        ), free[0].entity_id
+    options = [
+        ent
+        for ent in sent.ents
+        if ent.label_ in PLACE_LABELS
+        and not any(t.i in used for t in ent)
+        and ent.root.head.lower_ in PLACE_PREPS
+    ]
+    options.sort(key=lambda ent: ent.root.i not in region)
+    return (_text_span(options[0], offset), None) if options else (None, None)
+
+
+def _date(cand: _Candidate, sent: Span, offset: int) -> TextSpan | None:
+    region = {t.i for t in cand.head.subtree}
+    dates = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+    dates.sort(key=lambda ent: ent.root.i not in region)
+    return _text_span(dates[0], offset) if dates else None
