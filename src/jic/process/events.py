@@ -296,16 +296,12 @@ class _SentenceCoder:
     ) -> Event:
         source_heads, target_groups = _role_heads(cand)
         sources = self._actors(source_heads, actors, offset)
-        targets: list[Actor] = []
-        target_heads: list[Token] = []
-        for group in target_groups:  # objects first; "against/on/with" phrases if none
-            targets = self._actors(group, actors, offset)
-            if targets:
-                target_heads = group
-                break
+        targets, target_heads = self._targets(target_groups, actors, offset)
         sense = _refine(_adjust_for_actors(cand.sense, sources), cand)
         used = {t.i for h in [*source_heads, *target_heads] for t in _phrase(h)}
         place, place_id = _place(cand, sent, places, used, offset)
+        if not targets and place is not None:
+            targets = self._place_as_target(place, places, offset)
         first, last = min(t.i for t in cand.trigger), max(t.i for t in cand.trigger)
         doc = sent.doc
         return Event(
@@ -322,6 +318,34 @@ class _SentenceCoder:
             negated=cand.negated,
             intended=cand.intended,
         )
+
+    def _targets(
+        self, groups: list[list[Token]], hints: Sequence[Mention], offset: int
+    ) -> tuple[list[Actor], list[Token]]:
+        """The first group of target heads that names a state, else the first that names anyone.
+
+        Groups come best first: objects, then "against/on/with" phrases, then a framed clause.
+        """
+        fallback: tuple[list[Actor], list[Token]] = ([], [])
+        for group in groups:
+            targets = self._actors(group, hints, offset)
+            if any(a.country for a in targets):
+                return targets, group
+            if targets and not fallback[0]:
+                fallback = (targets, group)
+        return fallback
+
+    def _place_as_target(
+        self, place: TextSpan, hints: Sequence[Mention], offset: int
+    ) -> list[Actor]:
+        """No target named: the state where it happens is the target (PLOVER practice for
+        domestic events: a protest in Serbia is directed at Serbia)."""
+        hint = next((h for h in hints if h.start + offset == place.start), None)
+        country = hint.country if hint is not None else None
+        if country is None:
+            found = self.countries.lookup(place.text.split())
+            country = found[-1][2] if found else None
+        return [Actor(place, country, None, False, True)] if country else []
 
     def _actors(self, heads: Iterable[Token], hints: Sequence[Mention], offset: int) -> list[Actor]:
         out: list[Actor] = []
