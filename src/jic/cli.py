@@ -7,6 +7,7 @@ and a non-zero exit; a user's mistake never shows a traceback.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -59,8 +60,12 @@ app = typer.Typer(
 )
 export_app = typer.Typer(cls=JicGroup, help="Export what the center holds.", no_args_is_help=True)
 audit_app = typer.Typer(cls=JicGroup, help="Read and check the audit log.", no_args_is_help=True)
+sources_app = typer.Typer(
+    cls=JicGroup, help="The sources the center gathers from.", no_args_is_help=True
+)
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
+app.add_typer(sources_app, name="sources")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -184,7 +189,7 @@ def _progress(label: str) -> Iterator[Any]:
 @app.command("ingest")
 def ingest_command(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest.")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or http(s) URLs of pages.")],
     source: Annotated[str | None, typer.Option(help="Name of the source they come from.")] = None,
     published: Annotated[
         str | None, typer.Option(help="Publication time for items that carry none (ISO 8601).")
@@ -197,7 +202,9 @@ def ingest_command(
 ) -> None:
     """Store documents from files and folders (.txt .md .html .htm .json .jsonl)."""
     settings = _settings(ctx)
-    if url and (len(paths) > 1 or paths[0].is_dir()):
+    urls = [p for p in paths if p.startswith(("http://", "https://"))]
+    files = [Path(p) for p in paths if p not in urls]
+    if url and (len(files) > 1 or urls or files[0].is_dir()):
         raise InputError("--url names one file", "ingest a single file when giving --url")
     try:
         level = TLP.parse(tlp) if tlp else None
@@ -220,7 +227,10 @@ def ingest_command(
             tick()
             _report_item(outcome)
 
-        report = ingest(store, read_paths(paths, options), target, on_item)
+        items = read_paths(files, options)
+        if urls:
+            items = itertools.chain(items, _pages(settings, urls, options))
+        report = ingest(store, items, target, on_item)
     counts = report.counts
     parts = [f"{counts[status]} {status.value}" for status in IngestStatus if counts[status]]
     out.print("Ingest: " + (", ".join(parts) or "nothing to ingest"))
@@ -375,6 +385,170 @@ def serve(
 
 def main() -> None:
     app()
+
+
+def _pages(settings: Settings, urls: list[str], options: FileOptions) -> Iterator[Any]:
+    """Fetch each page URL safely and offer it for ingest; failures are per-item outcomes."""
+    from jic.gather.http import HTML_TYPES, Fetcher
+    from jic.gather.poll import fetch_options, page_document
+    from jic.store.documents import Offer
+
+    with Fetcher(fetch_options(settings)) as fetcher:
+        for page in urls:
+            try:
+                item = page_document(fetcher.fetch(page, accept=HTML_TYPES), page)
+            except JicError as error:
+                yield IngestOutcome(page, IngestStatus.FAILED, message=error.message)
+                continue
+            item.tlp = options.tlp
+            item.published = options.published or item.published
+            yield Offer(page, item)
+
+
+@sources_app.command("add")
+def sources_add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Feed, page or sitemap URL.")],
+    name: Annotated[str | None, typer.Option(help="Name shown everywhere (default: URL).")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="feed, page or sitemap; without it jic fetches and looks.")
+    ] = None,
+    every: Annotated[str | None, typer.Option(help="Polling interval: 15m, 2h, 1d.")] = None,
+    tlp: Annotated[str | None, typer.Option(help="TLP of what it brings in.")] = None,
+    reliability: Annotated[
+        str | None, typer.Option(help="Admiralty grade A-F (default F).")
+    ] = None,
+    member: Annotated[str | None, typer.Option(help="Owner member (default: yours).")] = None,
+) -> None:
+    """Add a source; without --kind, fetch it to tell a feed from a page (feed discovery)."""
+    from jic.gather.http import Fetcher
+    from jic.gather.poll import fetch_options
+    from jic.gather.sources import classify, new_source
+    from jic.store import members as member_repo
+    from jic.store import sources as source_repo
+
+    settings = _settings(ctx)
+    note = ""
+    if kind is None:
+        with Fetcher(fetch_options(settings)) as fetcher:
+            found = classify(fetcher, url)
+        kind, url, note = found.kind, found.url, found.note
+        name = name or found.title
+    new = new_source(url, kind=kind, name=name, every=every, tlp=tlp, reliability=reliability)
+    owner_name = member or _default_member(ctx)
+    with _store(ctx) as store, store.write() as connection:
+        owner = member_repo.get_member(connection, owner_name)
+        source = source_repo.add(connection, new, owner=owner, actor=audit.Actor(member=owner.name))
+    if note:
+        out.print(escape(note))
+    out.print(f"Added {source.kind} source [bold]{escape(source.name)}[/] ({escape(url)})")
+
+
+@sources_app.command("list")
+def sources_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every source with its kind, reliability, TLP and last gather status."""
+    from jic.store import sources as source_repo
+
+    with _store(ctx) as store, store.read() as connection:
+        rows = source_repo.list_all(connection)
+    if as_json:
+        out.print_json(json.dumps([_source_record(s) for s in rows]))
+        return
+    table = Table("name", "kind", "rel.", "TLP", "every", "last poll", "status")
+    for source in rows:
+        table.add_row(
+            escape(source.name),
+            source.kind,
+            source.reliability.value,
+            source.tlp.value if source.tlp else "-",
+            f"{source.every_seconds // 60}m" if source.every_seconds else "default",
+            source.last_polled_at.strftime("%Y-%m-%d %H:%M") if source.last_polled_at else "never",
+            escape(source.last_status or "-"),
+        )
+    out.print(table)
+
+
+def _source_record(source: Any) -> dict[str, Any]:
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "url": source.url,
+        "reliability": source.reliability.value,
+        "tlp": source.tlp.value if source.tlp else None,
+        "every_seconds": source.every_seconds,
+        "last_polled": source.last_polled_at.isoformat() if source.last_polled_at else None,
+        "last_status": source.last_status,
+        "last_error": source.last_error,
+    }
+
+
+@sources_app.command("show")
+def sources_show(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+    """One source: settings, last poll, entries per state and recent failures."""
+    from jic.store import feed_items
+    from jic.store import sources as source_repo
+
+    with _store(ctx) as store, store.read() as connection:
+        source = source_repo.get(connection, name)
+        states = feed_items.counts(connection, source.id)
+        failures = feed_items.failures(connection, source.id)
+    record = _source_record(source)
+    record["entries"] = states
+    record["recent_failures"] = [
+        {**f, "last_tried": f["last_tried"].isoformat() if f["last_tried"] else None}
+        for f in failures
+    ]
+    out.print_json(json.dumps(record))
+
+
+@sources_app.command("remove")
+def sources_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+    """Stop gathering from a source; what it brought in stays."""
+    from jic.store import sources as source_repo
+
+    actor = audit.Actor(member=_default_member(ctx))
+    with _store(ctx) as store, store.write() as connection:
+        source_repo.remove(connection, name, actor=actor)
+    out.print(f"Removed {escape(name)}; its documents stay in the center.")
+
+
+@app.command()
+def gather(
+    ctx: typer.Context,
+    watch: Annotated[bool, typer.Option("--watch", help="Keep polling on schedule.")] = False,
+    source: Annotated[str | None, typer.Option(help="Poll this source now, due or not.")] = None,
+) -> None:
+    """Poll every source that is due, once (or keep going with --watch; Ctrl-C stops)."""
+    import threading
+
+    from jic.gather.http import Fetcher
+    from jic.gather.poll import Gatherer, GatherOptions, SourceReport, fetch_options
+
+    settings = _settings(ctx)
+
+    def say(report: SourceReport) -> None:
+        style = "red" if report.status == "failed" else ""
+        out.print(escape(report.line()), style=style)
+
+    with _store(ctx) as store, Fetcher(fetch_options(settings)) as fetcher:
+        gatherer = Gatherer(store, fetcher, GatherOptions.from_settings(settings))
+        if not watch:
+            reports = gatherer.gather_due(only=source)
+            for report in reports:
+                say(report)
+            if not reports:
+                out.print("No source is due.")
+            return
+        stop = threading.Event()
+        out.print("Gathering on schedule; Ctrl-C stops.")
+        try:
+            gatherer.watch(stop, say)
+        except KeyboardInterrupt:
+            stop.set()
+            out.print("Stopped.")
 
 
 if __name__ == "__main__":

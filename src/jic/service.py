@@ -1,7 +1,9 @@
 """The running center: what `jic up` and `jic serve` do.
 
-`jic up` creates the center if the data home has none, gathers from the configured
-sources, processes what is pending, and serves the API and web pages. Steps whose
+`jic up` creates the center if the data home has none, adds the sources listed in
+the sources file (written with a default list on first run), gathers from them in a
+background thread on their schedules, processes what is pending, and serves the API
+and web pages. Steps whose
 machinery has not landed yet are reported as skipped, in one line each, so the user
 knows what the center did and did not do.
 """
@@ -9,13 +11,17 @@ knows what the center did and did not do.
 from __future__ import annotations
 
 import ipaddress
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import Connection
 
 from jic.center.founding import Founding, found_center
 from jic.errors import ConfigError, NoCenterError
 from jic.settings import Settings
-from jic.store.database import open_store
+from jic.store import members as member_repo
+from jic.store.database import Store, open_store
 
 Say = Callable[[str], None]
 
@@ -43,15 +49,51 @@ def _loopback_only(host: str) -> None:
 def run_up(settings: Settings, options: UpOptions, say: Say) -> None:
     _loopback_only(options.host)
     try:
-        open_store(settings).close()
+        store = open_store(settings)
         say(f"Using the center in {settings.home if settings.is_sqlite else 'the database'}.")
     except NoCenterError:
         store, info = found_center(settings, Founding())
-        store.close()
         say(f"Created center {info.name} in {settings.home}.")
-    say("skipped gather: feed and page gathering is not built yet (issue 3)")
-    say("skipped process: the processing pipeline is not built yet (issue 4)")
-    serve(settings, host=options.host, port=options.port, say=say)
+    stop = threading.Event()
+    try:
+        _sync_sources(store, settings, say)
+        gatherer = threading.Thread(
+            target=_gather_forever, args=(store, settings, stop, say), daemon=True
+        )
+        gatherer.start()
+        say("skipped process: the processing pipeline is not built yet (issue 4)")
+        serve(settings, host=options.host, port=options.port, say=say)
+    finally:
+        stop.set()
+        store.close()
+
+
+def _sync_sources(store: Store, settings: Settings, say: Say) -> None:
+    from jic.gather.sources import ensure_sources_file, read_sources_file, sync_sources
+
+    path = settings.resolved_sources_file()
+    if ensure_sources_file(path):
+        say(f"Wrote the default source list to {path}; edit it to choose what to follow.")
+    with store.read() as connection:
+        owner = member_repo.get_member(connection, _local_member(connection, settings))
+    added = sync_sources(store, read_sources_file(path), owner)
+    if added:
+        say(f"Added {len(added)} source(s) from {path}: {', '.join(added)}")
+
+
+def _local_member(connection: Connection, settings: Settings) -> str:
+    names = [member.name for member in member_repo.list_members(connection)]
+    return settings.default_member if settings.default_member in names else names[0]
+
+
+def _gather_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:
+    """The background gatherer of `jic up`: one line per source per poll."""
+    from jic.gather.http import Fetcher
+    from jic.gather.poll import Gatherer, GatherOptions, fetch_options
+
+    with Fetcher(fetch_options(settings)) as fetcher:
+        gatherer = Gatherer(store, fetcher, GatherOptions.from_settings(settings))
+        gatherer.watch(stop, lambda report: say("gather: " + report.line()))
 
 
 def serve(settings: Settings, *, host: str, port: int, say: Say) -> None:

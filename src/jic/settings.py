@@ -42,6 +42,31 @@ class Settings(BaseSettings):
         description="Member that owns what the local CLI stores when no member is named.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    contact_url: str = Field(
+        default="https://example.invalid/jic-operator",
+        description="Where site owners can reach the operator; sent in the User-Agent.",
+    )
+    fetch_allow: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses gathering may reach although they are loopback or private: "
+            "'127.0.0.1:8080', '10.2.0.0/16', 'intranet.lan'. Empty: public addresses only."
+        ),
+    )
+    per_host_rate: float = Field(default=1.0, description="Requests per second to one host.")
+    respect_robots: bool = Field(default=True, description="Obey robots.txt when gathering.")
+    request_timeout: float = Field(default=30.0, description="Wall-clock limit per request (s).")
+    default_every: str = Field(default="15m", description="Polling interval of a new source.")
+    sources_file: Path | None = Field(
+        default=None,
+        description="Sources `jic up` keeps in step with (TOML); default <home>/sources.toml.",
+    )
+    gather_entry_attempts: int = Field(
+        default=3, description="Tries per feed entry before it is left as failed."
+    )
+
+    def resolved_sources_file(self) -> Path:
+        return self.sources_file or self.home / "sources.toml"
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file under the data home."""

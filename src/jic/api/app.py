@@ -19,9 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jic import __version__
 from jic.analyse import search as search_view
 from jic.errors import JicError
+from jic.gather.ingest import IngestTarget, ingest
+from jic.gather.submissions import Submission, SubmissionBatch, to_offer
 from jic.interop.export import document_record
 from jic.settings import Settings
 from jic.store import documents as document_repo
+from jic.store import members as member_repo
 from jic.store.database import Store, open_store
 
 
@@ -69,6 +72,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     return app
 
 
+def _local_member(store: Store) -> str:
+    with store.read() as connection:
+        return member_repo.list_members(connection)[0].name
+
+
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(JicError)
     async def jic_error(_request: Request, error: JicError) -> JSONResponse:
@@ -112,6 +120,30 @@ def _routes(app: FastAPI) -> None:
         offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     ) -> dict[str, Any]:
         return search_view.result_record(search_view.search(store, q, limit=limit, offset=offset))
+
+    @app.post("/api/v1/documents", tags=["documents"], status_code=201)
+    def submit(
+        store: StoreDep,
+        body: Submission | SubmissionBatch,
+        member: Annotated[str | None, Query(max_length=200)] = None,
+        source: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> dict[str, Any]:
+        """Submit one document or a batch ``{"documents": [...]}``; returns one outcome each."""
+        batch = body.documents if isinstance(body, SubmissionBatch) else [body]
+        who = member or _local_member(store)
+        offers = (to_offer(item, who, f"documents[{n}]") for n, item in enumerate(batch))
+        report = ingest(store, offers, IngestTarget(member=who, source=source))
+        return {
+            "outcomes": [
+                {
+                    "item": o.label,
+                    "status": o.status.value,
+                    "id": o.document_id or o.existing_id,
+                    "message": o.message,
+                }
+                for o in report.outcomes
+            ]
+        }
 
     @app.get("/api/v1/documents/{document_id}", tags=["documents"])
     def document(store: StoreDep, document_id: int) -> dict[str, Any]:

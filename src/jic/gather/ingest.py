@@ -8,7 +8,7 @@ same ingest repeats nothing (the same bytes are recognised and skipped).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from jic.domain import IngestOutcome, IngestStatus
@@ -70,20 +70,20 @@ def ingest(
         if progress is not None:
             progress(outcome)
 
-    pending: list[Offer] = []
+    # Failures wait with the offers so outcomes come back in the order items were given.
+    pending: list[Offer | IngestOutcome] = []
 
     def flush() -> None:
-        if pending:
+        offers = [item for item in pending if isinstance(item, Offer)]
+        stored: Iterator[IngestOutcome] = iter(())
+        if offers:
             with store.write() as connection:
-                outcomes = document_repo.store_batch(connection, pending, context)
-            pending.clear()
-            for outcome in outcomes:
-                note(outcome)
+                stored = iter(document_repo.store_batch(connection, offers, context))
+        for item in pending:
+            note(item if isinstance(item, IngestOutcome) else next(stored))
+        pending.clear()
 
     for item in items:
-        if isinstance(item, IngestOutcome):
-            note(item)
-            continue
         pending.append(item)
         if len(pending) >= target.batch_size:
             flush()

@@ -119,15 +119,22 @@ def get_member(connection: Connection, name: str) -> Member:
     if row is None:
         known = ", ".join(m.name for m in list_members(connection)) or "none"
         raise NotFoundError(f"no member named {name!r}", f"members of this center: {known}")
-    return _member(row)
+    return to_member(row)
+
+
+def member_by_id(connection: Connection, member_id: int) -> Member:
+    row = connection.execute(select(members).where(members.c.id == member_id)).first()
+    if row is None:
+        raise NotFoundError(f"no member with id {member_id}", "the database may be damaged")
+    return to_member(row)
 
 
 def list_members(connection: Connection) -> list[Member]:
     rows = connection.execute(select(members).order_by(members.c.id))
-    return [_member(row) for row in rows]
+    return [to_member(row) for row in rows]
 
 
-def _member(row: Row[Any]) -> Member:
+def to_member(row: Row[Any]) -> Member:
     return Member(
         id=row.id,
         name=row.name,

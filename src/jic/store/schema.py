@@ -94,6 +94,26 @@ sources = Table(
     Column("last_polled_at", DateTime(timezone=True), nullable=True),
     Column("last_status", String(32), nullable=True),
     Column("last_error", Text, nullable=True),
+    Column("last_success_at", DateTime(timezone=True), nullable=True),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+)
+
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("entry_key", Text, nullable=False),
+    Column("url", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_tried_at", DateTime(timezone=True), nullable=True),
+    Column("state", String(16), nullable=False),  # pending, stored, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=True),
+    UniqueConstraint("source_id", "entry_key", name="uq_feed_items_source_entry"),
+    Index("ix_feed_items_state", "source_id", "state"),
 )
 
 documents = Table(

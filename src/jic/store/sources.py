@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from jic.domain import TLP, Reliability
+from jic.errors import InputError, NotFoundError
 from jic.store import audit
 from jic.store.database import new_id
 from jic.store.members import Member
@@ -93,3 +94,141 @@ def get_or_create(
     found = find(connection, name)
     assert found is not None
     return found
+
+
+KINDS = ("feed", "page", "sitemap", "files")
+
+
+@dataclass(slots=True)
+class NewSource:
+    """A source as the user describes it to `jic sources add`."""
+
+    name: str
+    kind: str
+    url: str | None
+    tlp: TLP | None = None
+    reliability: Reliability = Reliability.F
+    every_seconds: int | None = None
+
+
+def add(connection: Connection, new: NewSource, *, owner: Member, actor: audit.Actor) -> Source:
+    if new.kind not in KINDS:
+        raise InputError(f"unknown source kind {new.kind!r}", f"use one of {', '.join(KINDS)}")
+    existing = find(connection, new.name)
+    if existing is not None:
+        raise InputError(
+            f"a source named {new.name!r} exists already",
+            "choose another --name or remove it first",
+        )
+    if new.url:
+        same = connection.execute(
+            select(sources.c.name).where(sources.c.url == new.url, sources.c.removed_at.is_(None))
+        ).scalar()
+        if same:
+            raise InputError(f"{new.url} is already the source {same!r}", "use that source")
+    source_id = new_id(
+        connection.execute(
+            sources.insert().values(
+                name=new.name,
+                kind=new.kind,
+                url=new.url,
+                owner_member_id=owner.id,
+                tlp=new.tlp.value if new.tlp else None,
+                reliability=new.reliability.value,
+                every_seconds=new.every_seconds,
+                enabled=True,
+                created_at=now(),
+            )
+        )
+    )
+    audit.append(
+        connection,
+        actor,
+        "source.create",
+        object_type="source",
+        object_id=source_id,
+        detail={"name": new.name, "kind": new.kind, "url": new.url, "owner": owner.name},
+    )
+    created = find(connection, new.name)
+    assert created is not None
+    return created
+
+
+def get(connection: Connection, name: str) -> Source:
+    found = find(connection, name)
+    if found is None or not found.enabled:
+        raise NotFoundError(f"no source named {name!r}", "list them with `jic sources list`")
+    return found
+
+
+def list_all(connection: Connection) -> list[Source]:
+    rows = connection.execute(
+        select(sources).where(sources.c.removed_at.is_(None)).order_by(sources.c.name)
+    )
+    return [to_source(row) for row in rows]
+
+
+def remove(connection: Connection, name: str, *, actor: audit.Actor) -> Source:
+    """Stop gathering from a source; its documents stay (they are the record)."""
+    source = get(connection, name)
+    connection.execute(
+        sources.update()
+        .where(sources.c.id == source.id)
+        .values(enabled=False, removed_at=now(), name=f"{source.name} (removed {source.id})")
+    )
+    audit.append(
+        connection,
+        actor,
+        "source.remove",
+        object_type="source",
+        object_id=source.id,
+        detail={"name": source.name},
+    )
+    return source
+
+
+def due(connection: Connection, at: datetime, default_every: int) -> list[Source]:
+    """Enabled network sources whose polling interval has passed."""
+    rows = connection.execute(
+        select(sources).where(
+            sources.c.enabled.is_(True),
+            sources.c.removed_at.is_(None),
+            sources.c.kind.in_(("feed", "page", "sitemap")),
+        )
+    )
+    ready = []
+    for row in rows:
+        source = to_source(row)
+        every = source.every_seconds or default_every
+        if source.last_polled_at is None or (at - source.last_polled_at).total_seconds() >= every:
+            ready.append(source)
+    return ready
+
+
+@dataclass(slots=True)
+class PollState:
+    status: str  # ok, not-modified, failed
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def record_poll(connection: Connection, source: Source, state: PollState, at: datetime) -> None:
+    values: dict[str, Any] = {
+        "last_polled_at": at,
+        "last_status": state.status,
+        "last_error": state.error,
+    }
+    if state.status != "failed":
+        values["last_success_at"] = at
+    if state.etag is not None or state.last_modified is not None:
+        values["etag"] = state.etag
+        values["last_modified"] = state.last_modified
+    connection.execute(sources.update().where(sources.c.id == source.id).values(**values))
+
+
+def validators(connection: Connection, source: Source) -> tuple[str | None, str | None]:
+    row = connection.execute(
+        select(sources.c.etag, sources.c.last_modified).where(sources.c.id == source.id)
+    ).one()
+    return row.etag, row.last_modified
