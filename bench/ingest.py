@@ -19,12 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from results import record, shared_data
-
 from jic.center.founding import Founding, found_center
 from jic.gather.files import FileOptions, read_paths
 from jic.gather.ingest import IngestTarget, ingest
 from jic.settings import Settings
+from results import record, shared_data
 
 
 def run_jic(folder: Path) -> tuple[float, dict[str, int]]:
@@ -78,7 +77,8 @@ def main() -> None:
 | baseline: read + decode + executemany into FTS5 | {base_median:.2f} | {files / base_median:.0f} |
 
 Ratio jic / baseline time: {jic_median / base_median:.2f}. Outcome of each jic run: {counts}.
-Peak RSS of the benchmark process: {peak_mb:.0f} MB. All runs (s): jic {[round(t, 2) for t in jic_times]},
+Peak RSS of the benchmark process: {peak_mb:.0f} MB.
+All runs (s): jic {[round(t, 2) for t in jic_times]},
 baseline {[round(t, 2) for t in base_times]}."""
     record("ingest", body, data=f"{folder} ({files} files; BBC, research use only)")
 
