@@ -178,12 +178,12 @@ def _report_item(outcome: IngestOutcome) -> None:
 def _progress(label: str) -> Iterator[Any]:
     """A progress display on a terminal; silent when output is piped or in tests."""
     if not err.is_terminal:
-        yield lambda: None
+        yield lambda n=1: None
         return
     columns = (SpinnerColumn(), TextColumn(label), BarColumn(), TextColumn("{task.completed}"))
     with Progress(*columns, TimeElapsedColumn(), console=err, transient=True) as progress:
         task = progress.add_task(label, total=None)
-        yield lambda: progress.advance(task)
+        yield lambda n=1: progress.advance(task, n)
 
 
 @app.command("ingest")
@@ -357,6 +357,45 @@ def audit_verify(ctx: typer.Context) -> None:
         return
     err.print(f"[red]audit log broken at entry {result.first_bad_id}[/]: {result.reason}")
     raise typer.Exit(EXIT_ITEMS_FAILED)
+
+
+@app.command("process")
+def process_command(
+    ctx: typer.Context,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes on this machine.")] = 1,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Run only this stage (repeatable).")
+    ] = None,
+    redo: Annotated[
+        str | None, typer.Option(help="Run this stage and what rests on it again, for all.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=5000, help="Documents per batch.")] = 50,
+) -> None:
+    """Process pending documents through the registered stages; safe to stop and resume."""
+    from jic.process import pipeline as runner
+
+    settings = _settings(ctx)
+    options = runner.ProcessOptions(batch_size=batch_size, only=only)
+    with _store(ctx) as store:
+        pipeline = runner.Pipeline(store, settings, stages=only)
+        if redo:
+            out.print("Will run again: " + ", ".join(runner.redo(store, redo)))
+        pending = pipeline.pending()
+        out.print(
+            f"{pending} document(s) to process through {', '.join(s.name for s in pipeline.plan)}"
+        )
+        if workers > 1:
+            report = runner.run_workers(settings, workers, options)
+        else:
+            with _progress("processing") as tick:
+                report = pipeline.run(options, progress=tick)
+    for stage, count in report.done.items():
+        failed = report.failed.get(stage, 0)
+        out.print(f"{stage}: {count} done" + (f", {failed} failed" if failed else ""))
+    for doc_id, stage, reason in report.errors[:20]:
+        err.print(f"[red]failed[/] document {doc_id} at {stage}: {escape(reason)}")
+    if report.errors:
+        raise typer.Exit(EXIT_ITEMS_FAILED)
 
 
 @app.command()

@@ -233,6 +233,14 @@ def get(connection: Connection, document_id: int) -> Document:
     return to_document(row)
 
 
+def get_many(connection: Connection, ids: Sequence[int]) -> list[Document]:
+    """The documents with these ids, in id order (missing ids are left out)."""
+    rows = connection.execute(
+        _select().where(documents.c.id.in_(list(ids))).order_by(documents.c.id)
+    )
+    return [to_document(row) for row in rows]
+
+
 def iterate(connection: Connection, *, batch: int = 500) -> Iterator[Document]:
     """Every document in id order, fetched in batches so memory stays flat."""
     last = 0

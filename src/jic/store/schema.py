@@ -169,6 +169,23 @@ document_stages = Table(
     Index("ix_document_stages_state", "stage", "state"),
 )
 
+stage_outputs = Table(
+    "stage_outputs",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("stage", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+process_leases = Table(
+    "process_leases",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("worker", String(200), nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
