@@ -249,29 +249,14 @@ class Gatherer:
         except GatherError as error:
             report.failed += 1
             with self.store.write() as connection:
-                feed_items.record(
-                    connection,
-                    source.id,
-                    key,
-                    url=entry.url,
-                    title=entry.title,
-                    state="failed",
-                    at=at,
-                    error=f"{error.code}: {error.message}",
-                )
+                note = f"{error.code}: {error.message}"
+                feed_items.record(connection, source.id, key, entry, "failed", at, error=note)
             return
         with self.store.write() as connection:
             outcome = document_repo.store_batch(connection, [Offer(location, item)], context)[0]
             document_id = outcome.document_id or outcome.existing_id
             feed_items.record(
-                connection,
-                source.id,
-                key,
-                url=entry.url,
-                title=entry.title,
-                state="stored",
-                at=at,
-                document_id=document_id,
+                connection, source.id, key, entry, "stored", at, document_id=document_id
             )
         if outcome.status in (IngestStatus.STORED, IngestStatus.NEW_VERSION):
             report.stored += 1

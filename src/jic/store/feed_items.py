@@ -10,12 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, select
 
 from jic.store.schema import feed_items
 from jic.store.times import maybe_utc
+
+
+class Entry(Protocol):
+    """What the store keeps of a feed entry (gather's FeedEntry fits)."""
+
+    @property
+    def url(self) -> str | None: ...
+
+    @property
+    def title(self) -> str | None: ...
 
 
 @dataclass(slots=True)
@@ -43,11 +53,10 @@ def record(
     connection: Connection,
     source_id: int,
     key: str,
-    *,
-    url: str | None,
-    title: str | None,
+    entry: Entry,
     state: str,
     at: datetime,
+    *,
     error: str | None = None,
     document_id: int | None = None,
 ) -> None:
@@ -68,8 +77,8 @@ def record(
             feed_items.insert().values(
                 source_id=source_id,
                 entry_key=key,
-                url=url,
-                title=title,
+                url=entry.url,
+                title=entry.title,
                 first_seen_at=at,
                 last_tried_at=at,
                 state=state,

@@ -68,32 +68,7 @@ def get_or_create(
     existing = find(connection, name)
     if existing is not None:
         return existing
-    source_id = new_id(
-        connection.execute(
-            sources.insert().values(
-                name=name,
-                kind=kind,
-                url=url,
-                owner_member_id=owner.id,
-                tlp=None,
-                reliability=Reliability.F.value,
-                every_seconds=None,
-                enabled=True,
-                created_at=now(),
-            )
-        )
-    )
-    audit.append(
-        connection,
-        actor,
-        "source.create",
-        object_type="source",
-        object_id=source_id,
-        detail={"name": name, "kind": kind, "url": url, "owner": owner.name},
-    )
-    found = find(connection, name)
-    assert found is not None
-    return found
+    return add(connection, NewSource(name=name, kind=kind, url=url), owner=owner, actor=actor)
 
 
 KINDS = ("feed", "page", "sitemap", "files")
