@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from jic import __version__
@@ -271,8 +273,20 @@ def search_command(
         out.print(
             f"\n[bold]#{hit.document_id}[/] {escape(hit.title or '(untitled)')}  [dim]{meta}[/]"
         )
-        snippet = escape(search_view.snippet_plain(hit.snippet, "\x02", "\x03"))
-        out.print("  " + snippet.replace("\x02", "[bold yellow]").replace("\x03", "[/]"))
+        out.print(_snippet_text(hit.snippet))
+
+
+def _snippet_text(snippet: str) -> Text:
+    """The snippet with its matches in bold, built as styled spans (never as markup, so
+    no text from a document can be read as rich markup)."""
+    line = Text("  ")
+    bold = False
+    for part in re.split("([\x02\x03])", snippet.replace("\n", " ")):
+        if part in ("\x02", "\x03"):
+            bold = part == "\x02"
+        elif part:
+            line.append(part, style="bold yellow" if bold else None)
+    return line
 
 
 def _day(hit: Any) -> str:
@@ -288,6 +302,10 @@ def export_documents(
     """Export documents as JSON Lines or CSV."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
+    if out_file is not None and not out_file.parent.is_dir():
+        raise InputError(
+            f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
+        )
     with _store(ctx) as store, store.read() as connection:
         documents = document_repo.iterate(connection)
         if out_file is None:

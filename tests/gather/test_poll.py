@@ -6,17 +6,18 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from tests.conftest import Backend
-from tests.gather.fixture_server import FixtureServer, Reply
+from tests.gather.fixture_server import FixtureServer, Reply, send
 from typer.testing import CliRunner
 
 from jic.cli import app
 from jic.domain import Reliability
 from jic.errors import InputError
-from jic.gather.http import Fetcher
-from jic.gather.poll import Gatherer, GatherOptions, parse_every
+from jic.gather.http import Fetcher, FetchOptions
+from jic.gather.poll import Gatherer, GatherOptions, parse_every, split_allow
 from jic.store import audit, feed_items
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
@@ -216,3 +217,90 @@ def test_cli_sources_and_gather(backend: Backend, site: FixtureServer) -> None:
     assert jic("sources", "remove", "cli feed")[0] == 0
     code, out = jic("sources", "show", "cli feed")
     assert code == 2 and "no source named" in out
+
+
+def etag_feed(site: FixtureServer, prefix: str, count: int) -> str:
+    """A feed that answers 304 to If-None-Match, as most real feeds do."""
+    url = serve_feed(site, prefix, count)
+    body = site.routes[f"/{prefix}.xml"]
+    assert isinstance(body, Reply)
+
+    def write(handler: Any, seen: Any) -> None:
+        if seen.headers.get("if-none-match") == '"v1"':
+            send(handler, Reply(304, b"", {"etag": '"v1"'}))
+        else:
+            send(handler, Reply(200, body.body, {**body.headers, "etag": '"v1"'}))
+
+    site.routes[f"/{prefix}.xml"] = write
+    return url
+
+
+def test_failed_entries_are_retried_while_the_feed_answers_304(
+    store: Store, gatherer: Gatherer, site: FixtureServer
+) -> None:
+    prefix = fresh("etag")
+    url = etag_feed(site, prefix, 2)
+    site.routes[f"/{prefix}/1"] = Reply(503, b"busy", HTML)
+    source = add_source(store, url)
+    first = gatherer.poll(source)
+    assert (first.stored, first.failed) == (1, 1)
+    site.routes[f"/{prefix}/1"] = Reply(200, article(1), HTML)
+    second = gatherer.poll(source)
+    assert second.status == "not-modified" and second.stored == 1
+
+
+def test_an_unexpected_error_fails_the_entry_not_the_gatherer(
+    store: Store, gatherer: Gatherer, site: FixtureServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jic.gather.poll as poll_module
+
+    real = poll_module.page_document
+    prefix = fresh("buggy")
+    source = add_source(store, serve_feed(site, prefix, 3))
+
+    def sometimes_broken(result: Any, location: str, entry: Any = None) -> Any:
+        if location.endswith("/1"):
+            raise RuntimeError("extractor bug")
+        return real(result, location, entry)
+
+    monkeypatch.setattr(poll_module, "page_document", sometimes_broken)
+    report = gatherer.poll(source)
+    assert (report.stored, report.failed, report.status) == (2, 1, "ok")
+    with store.read() as connection:
+        failures = feed_items.failures(connection, source.id)
+    assert failures[0]["error"] == "RuntimeError: extractor bug"
+
+
+def test_a_page_with_new_bytes_but_the_same_text_is_not_a_new_version(
+    store: Store, gatherer: Gatherer, site: FixtureServer
+) -> None:
+    path = f"/{fresh('token')}"
+    site.routes[path] = Reply(200, article(5).replace(b"</body>", b"<!-- t=1 --></body>"), HTML)
+    source = add_source(store, site.url(path), kind="page", name="tokened")
+    assert gatherer.poll(source).stored == 1
+    site.routes[path] = Reply(200, article(5).replace(b"</body>", b"<!-- t=2 --></body>"), HTML)
+    assert gatherer.poll(source).unchanged == 1
+
+
+def test_allow_list_entries_are_split_into_networks_and_hosts() -> None:
+    networks, hosts = split_allow(
+        ["127.0.0.1:8080", "10.2.0.0/16", "[::1]:9000", "::1", "intranet.lan"]
+    )
+    assert networks == ("127.0.0.1:8080", "10.2.0.0/16", "[::1]:9000", "::1")
+    assert hosts == ("intranet.lan",)
+    Fetcher(FetchOptions(allow_networks=networks, allow_hosts=hosts)).close()
+
+
+def test_a_removed_source_is_not_added_back_from_the_sources_file(
+    store: Store, tmp_path: Any
+) -> None:
+    from jic.gather.sources import read_sources_file, sync_sources
+
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nname = "A"\nurl = "https://example.org/a.xml"\n')
+    with store.read() as connection:
+        owner = member_repo.get_member(connection, "local")
+    assert sync_sources(store, read_sources_file(path), owner) == ["A"]
+    with store.write() as connection:
+        source_repo.remove(connection, "A", actor=audit.Actor())
+    assert sync_sources(store, read_sources_file(path), owner) == []

@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 import sqlalchemy as sa
+from tests.conftest import Backend
 
 from jic.domain import TLP, DocumentIn, IngestStatus
 from jic.store import audit
@@ -113,3 +114,41 @@ def test_missing_document_is_a_clear_error(store: Store) -> None:
 
     with store.read() as connection, pytest.raises(NotFoundError, match="no document 42"):
         repo.get(connection, 42)
+
+
+def test_values_postgresql_would_refuse_are_cleaned(store: Store) -> None:
+    bad = offer("Nul\x00 inside", "file:///nul")
+    bad.item.title = "Title\x00"
+    bad.item.language = "English (United Kingdom)"
+    good = offer("Fine", "file:///fine")
+    good.item.language = "en-GB"
+    assert put(store, bad, good) == [IngestStatus.STORED, IngestStatus.STORED]
+    with store.read() as connection:
+        docs = list(repo.iterate(connection))
+    assert docs[0].text == "Nul inside" and docs[0].title == "Title" and docs[0].language is None
+    assert docs[1].language == "en-GB"
+
+
+def test_an_item_the_database_refuses_fails_alone(store: Store, backend: Backend) -> None:
+    from jic.gather.ingest import IngestTarget, ingest
+
+    refused = offer("Odd content type", "file:///odd")
+    refused.item.content_type = "x" * 500  # over the column's 100 characters
+    items = [offer("one", "file:///one"), refused, offer("two", "file:///two")]
+    report = ingest(store, items, IngestTarget(member="local"))
+    statuses = [o.status for o in report.outcomes]
+    assert statuses[0] == statuses[2] == IngestStatus.STORED
+    if backend.name == "postgres":  # SQLite does not enforce VARCHAR lengths
+        assert statuses[1] == IngestStatus.FAILED
+        assert "the database refused it" in report.outcomes[1].message
+
+
+def test_going_back_to_an_earlier_text_is_reported(store: Store) -> None:
+    put(store, offer("Version A", "https://example.org/p"))
+    put(store, offer("Version B", "https://example.org/p"))
+    with store.write() as connection:
+        outcome = repo.store_batch(
+            connection, [offer("Version A", "https://example.org/p")], context(store)
+        )[0]
+    assert outcome.status == IngestStatus.UNCHANGED
+    assert outcome.message == f"back to the text of document {outcome.existing_id}"

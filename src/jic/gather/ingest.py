@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import DBAPIError
+
 from jic.domain import IngestOutcome, IngestStatus
 from jic.store import audit
 from jic.store import documents as document_repo
@@ -77,8 +79,7 @@ def ingest(
         offers = [item for item in pending if isinstance(item, Offer)]
         stored: Iterator[IngestOutcome] = iter(())
         if offers:
-            with store.write() as connection:
-                stored = iter(document_repo.store_batch(connection, offers, context))
+            stored = iter(_store_offers(store, offers, context))
         for item in pending:
             note(item if isinstance(item, IngestOutcome) else next(stored))
         pending.clear()
@@ -89,3 +90,26 @@ def ingest(
             flush()
     flush()
     return report
+
+
+def _store_offers(store: Store, offers: list[Offer], context: BatchContext) -> list[IngestOutcome]:
+    """Store a batch; if the database refuses it, store item by item so that only the
+    item it refuses fails (with the database's reason) and every other one is kept."""
+    try:
+        with store.write() as connection:
+            return document_repo.store_batch(connection, offers, context)
+    except DBAPIError:
+        pass  # fall through: find the item it refuses
+    outcomes = []
+    for offer in offers:
+        try:
+            with store.write() as connection:
+                outcomes.extend(document_repo.store_batch(connection, [offer], context))
+        except DBAPIError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+            outcomes.append(
+                IngestOutcome(
+                    offer.label, IngestStatus.FAILED, message=f"the database refused it: {reason}"
+                )
+            )
+    return outcomes

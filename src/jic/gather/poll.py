@@ -14,6 +14,7 @@ on later polls up to ``entry_attempts`` times, and never stops the other entries
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,15 +53,34 @@ def parse_every(value: str) -> int:
     return seconds
 
 
+def split_allow(entries: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Settings' allow-list as (networks, hosts): addresses and networks, with or without
+    a port, go to the first; host names to the second."""
+    networks, hosts = [], []
+    for entry in entries:
+        address = entry.strip()
+        bare = address[1 : address.index("]")] if address.startswith("[") else address
+        if not address.startswith("["):
+            bare = bare.rsplit(":", 1)[0] if bare.count(":") == 1 else bare
+        try:
+            ipaddress.ip_network(bare, strict=False)
+        except ValueError:
+            hosts.append(address)
+        else:
+            networks.append(address)
+    return tuple(networks), tuple(hosts)
+
+
 def fetch_options(settings: Settings) -> FetchOptions:
+    networks, hosts = split_allow(settings.fetch_allow)
     return FetchOptions(
         user_agent=user_agent(settings.contact_url),
         per_host_rate=settings.per_host_rate,
         max_bytes=settings.max_file_bytes,
         total_timeout=settings.request_timeout,
         respect_robots=settings.respect_robots,
-        allow_networks=tuple(settings.fetch_allow),
-        allow_hosts=tuple(settings.fetch_allow),
+        allow_networks=networks,
+        allow_hosts=hosts,
     )
 
 
@@ -169,6 +189,11 @@ class Gatherer:
         with self.store.read() as connection:
             if only:
                 todo = [source_repo.get(connection, only)]
+                if todo[0].kind not in ("feed", "page", "sitemap"):
+                    raise InputError(
+                        f"{only!r} is a {todo[0].kind} source, not gathered from the network",
+                        "ingest its files with `jic ingest`",
+                    )
             else:
                 todo = source_repo.due(connection, when, self.options.default_every)
         return [self.poll(source) for source in todo]
@@ -187,6 +212,10 @@ class Gatherer:
         except GatherError as error:
             report.status, report.error = "failed", error.message
             state = PollState("failed", error=error.message)
+        except Exception as error:
+            message = f"unexpected {type(error).__name__}: {error}"[:500]
+            report.status, report.error = "failed", message
+            state = PollState("failed", error=message)
         report.status = "failed" if state.status == "failed" else state.status
         with self.store.write() as connection:
             source_repo.record_poll(connection, source, state, at)
@@ -212,6 +241,14 @@ class Gatherer:
         )
         if fetched.feed is None:
             validators.status = "not-modified"
+            # The feed did not change, but entries that failed last time may work now.
+            with self.store.read() as connection:
+                retry = feed_items.retryable(connection, source.id, self.options.entry_attempts)
+            self._store_entries(
+                source,
+                [FeedEntry(id=key, url=url, title=title) for key, url, title in retry],
+                report,
+            )
             return validators
         report.problems.extend(fetched.feed.problems)
         self._store_entries(source, fetched.feed.entries, report)
@@ -247,10 +284,10 @@ class Gatherer:
             else:
                 item = _feed_only_document(entry, location)
         except GatherError as error:
-            report.failed += 1
-            with self.store.write() as connection:
-                note = f"{error.code}: {error.message}"
-                feed_items.record(connection, source.id, key, entry, "failed", at, error=note)
+            self._entry_failed(source, key, entry, at, f"{error.code}: {error.message}", report)
+            return
+        except Exception as error:
+            self._entry_failed(source, key, entry, at, f"{type(error).__name__}: {error}", report)
             return
         with self.store.write() as connection:
             outcome = document_repo.store_batch(connection, [Offer(location, item)], context)[0]
@@ -262,6 +299,19 @@ class Gatherer:
             report.stored += 1
         else:
             report.unchanged += 1
+
+    def _entry_failed(
+        self,
+        source: Source,
+        key: str,
+        entry: FeedEntry,
+        at: datetime,
+        note: str,
+        report: SourceReport,
+    ) -> None:
+        report.failed += 1
+        with self.store.write() as connection:
+            feed_items.record(connection, source.id, key, entry, "failed", at, error=note[:1000])
 
     def _poll_sitemap(self, source: Source, report: SourceReport) -> None:
         assert source.url
@@ -278,10 +328,14 @@ class Gatherer:
         assert source.url
         result = self.fetcher.fetch(source.url, accept=HTML_TYPES)
         item = page_document(result, source.url)
+        context = self._context(source)
+        with self.store.read() as connection:
+            latest = document_repo.latest_text(connection, context.member.id, source.url)
+        if latest == item.text:  # same article, other bytes (a token, a timestamp, an ad)
+            report.unchanged += 1
+            return
         with self.store.write() as connection:
-            outcome = document_repo.store_batch(
-                connection, [Offer(source.url, item)], self._context(source)
-            )[0]
+            outcome = document_repo.store_batch(connection, [Offer(source.url, item)], context)[0]
         if outcome.status in (IngestStatus.STORED, IngestStatus.NEW_VERSION):
             report.stored += 1
         else:

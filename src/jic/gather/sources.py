@@ -116,7 +116,8 @@ def sync_sources(store: Store, wanted: list[NewSource], owner: Member) -> list[s
     added = []
     with store.write() as connection:
         known = {source.name for source in source_repo.list_all(connection)}
-        known_urls = {source.url for source in source_repo.list_all(connection)}
+        # Removed sources count as known: `jic sources remove` must stick across restarts.
+        known_urls = source_repo.all_urls(connection)
         for new in wanted:
             if new.name in known or new.url in known_urls:
                 continue

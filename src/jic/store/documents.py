@@ -10,11 +10,12 @@ Identity rules (docs/ARCHITECTURE.md, "Documents and versions"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, func, select, text
 
 from jic.domain import TLP, Document, DocumentIn, IngestOutcome, IngestStatus
 from jic.errors import NotFoundError
@@ -41,6 +42,17 @@ class BatchContext:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+_PG_DOCUMENTS_LOCK = 0x6A6964  # advisory lock space for document writes per member
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,2}$")
+
+
+def _language(value: str | None) -> str | None:
+    """A language tag as BCP 47 writes it, or None ("English (UK)" is not one)."""
+    if value and len(value) <= 16 and _LANGUAGE.match(value.strip()):
+        return value.strip()
+    return None
+
+
 def store_batch(
     connection: Connection, offers: Sequence[Offer], context: BatchContext
 ) -> list[IngestOutcome]:
@@ -50,6 +62,12 @@ def store_batch(
     queries, and new documents are written with one multi-row INSERT ... RETURNING,
     so the cost per document stays close to SQLite's own.
     """
+    if connection.dialect.name == "postgresql":
+        # Two writers storing the same bytes for one member would both insert; queue them.
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :member)"),
+            {"space": _PG_DOCUMENTS_LOCK, "member": context.member.id},
+        )
     batch = _Batch(connection, context, offers)
     for index, offer in enumerate(offers):
         batch.place(index, offer)
@@ -131,9 +149,10 @@ class _Batch:
             "source_id": context.source_id,
             "location": item.location,
             "url": item.url,
-            "title": item.title,
-            "text": item.text,
-            "language": item.language,
+            # PostgreSQL refuses NUL characters in text; they carry nothing anyway.
+            "title": item.title.replace("\x00", "") if item.title else item.title,
+            "text": item.text.replace("\x00", ""),
+            "language": _language(item.language),
             "published_at": item.published,
             "fetched_at": item.fetched,
             "ingested_at": now(),
@@ -177,7 +196,11 @@ class _Batch:
     def _sighting(self, offer: Offer, document_id: int, location: str) -> IngestOutcome:
         item = offer.item
         if item.location == location:
-            return IngestOutcome(offer.label, IngestStatus.UNCHANGED, existing_id=document_id)
+            newest = self.latest.get(location, document_id)
+            message = "" if newest == document_id else f"back to the text of document {document_id}"
+            return IngestOutcome(
+                offer.label, IngestStatus.UNCHANGED, existing_id=document_id, message=message
+            )
         if (document_id, item.location) not in self.sighted:
             self.sighted.add((document_id, item.location))
             self.connection.execute(
@@ -231,6 +254,16 @@ def get(connection: Connection, document_id: int) -> Document:
     if row is None:
         raise NotFoundError(f"no document {document_id}", "list documents with `jic search`")
     return to_document(row)
+
+
+def latest_text(connection: Connection, member_id: int, location: str) -> str | None:
+    """The text of the newest version a member holds for a location."""
+    return connection.execute(
+        select(documents.c.text)
+        .where(documents.c.member_id == member_id, documents.c.location == location)
+        .order_by(documents.c.id.desc())
+        .limit(1)
+    ).scalar()
 
 
 def get_many(connection: Connection, ids: Sequence[int]) -> list[Document]:

@@ -115,3 +115,16 @@ def failures(connection: Connection, source_id: int, limit: int = 20) -> list[di
         }
         for row in rows
     ]
+
+
+def retryable(connection: Connection, source_id: int, attempts: int) -> list[tuple[str, str, str]]:
+    """Failed entries with tries left: (key, url, title)."""
+    rows = connection.execute(
+        select(feed_items.c.entry_key, feed_items.c.url, feed_items.c.title).where(
+            feed_items.c.source_id == source_id,
+            feed_items.c.state == "failed",
+            feed_items.c.attempts < attempts,
+            feed_items.c.url.is_not(None),
+        )
+    )
+    return [(row.entry_key, row.url, row.title) for row in rows]

@@ -207,3 +207,9 @@ def validators(connection: Connection, source: Source) -> tuple[str | None, str 
         select(sources.c.etag, sources.c.last_modified).where(sources.c.id == source.id)
     ).one()
     return row.etag, row.last_modified
+
+
+def all_urls(connection: Connection) -> set[str]:
+    """Every source URL the center has had, removed ones included."""
+    rows = connection.execute(select(sources.c.url).where(sources.c.url.is_not(None)))
+    return {url for url in rows.scalars()}
