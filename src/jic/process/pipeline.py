@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import jic.process.stages  # noqa: F401  (registers the built-in stages)
+# Importing these registers jic's own stages, in pipeline order.
+import jic.process.nlp_stages
+import jic.process.stages  # noqa: F401
 from jic.domain import Document
 from jic.process.registry import Registry, Stage, StageContext, StageSpec, Work, registry
 from jic.store import audit, processing
