@@ -42,8 +42,10 @@ def nlp() -> Language:
 def claims_of(nlp: Language) -> Extract:
     parser = SentenceParser(nlp)
 
-    def run(text: str, **kwargs: object) -> list[Claim]:
-        return extract_claims(nlp(text), parser=parser, **kwargs)  # type: ignore[arg-type]
+    def run(
+        text: str, published: datetime | None = None, options: ClaimOptions | None = None
+    ) -> list[Claim]:
+        return extract_claims(nlp(text), parser=parser, published=published, options=options)
 
     return run
 
