@@ -7,15 +7,22 @@ that the two agree on both backends.
 Full-text search lives outside this metadata because it differs by backend: an FTS5
 table kept in step by triggers on SQLite, a generated ``tsv`` column with a GIN index
 on PostgreSQL (see ``migrations/versions/0001_initial.py``).
+
+Every time column is a ``UTCDateTime``: SQLite keeps a datetime as text without its
+UTC offset, so 10:00+03:00 would come back as 10:00; converting to UTC on the way in
+makes both backends store the same instant.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +32,29 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeDecorator
+
+from jic.store.times import maybe_utc
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back as an aware UTC datetime.
+
+    Aware values are converted to UTC before they are written. A naive value is taken
+    to be UTC already, as everywhere in jic (``times.as_utc``): code that knows a
+    local time must attach its offset first. The column in the database stays
+    ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL and text on SQLite.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return maybe_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return maybe_utc(value)
+
 
 metadata = MetaData()
 
@@ -33,9 +63,9 @@ center = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     Column("term_months", Integer, nullable=False),
-    Column("rotation_start", DateTime(timezone=True), nullable=False),
+    Column("rotation_start", UTCDateTime(), nullable=False),
     Column("first_chair_id", Integer, ForeignKey("members.id"), nullable=False),
 )
 
@@ -47,7 +77,7 @@ members = Table(
     Column("founding", Boolean, nullable=False, default=False),
     Column("rotation_position", Integer, nullable=True),
     Column("default_tlp", String(16), nullable=False),
-    Column("admitted_at", DateTime(timezone=True), nullable=False),
+    Column("admitted_at", UTCDateTime(), nullable=False),
 )
 
 users = Table(
@@ -59,7 +89,7 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("password_hash", String(200), nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 api_tokens = Table(
@@ -70,10 +100,10 @@ api_tokens = Table(
     Column("name", String(200), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=True),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
-    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=True),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("last_used_at", UTCDateTime(), nullable=True),
 )
 
 sources = Table(
@@ -88,14 +118,14 @@ sources = Table(
     Column("reliability", String(1), nullable=False, default="F"),
     Column("every_seconds", Integer, nullable=True),
     Column("enabled", Boolean, nullable=False, default=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     Column("etag", Text, nullable=True),
     Column("last_modified", Text, nullable=True),
-    Column("last_polled_at", DateTime(timezone=True), nullable=True),
+    Column("last_polled_at", UTCDateTime(), nullable=True),
     Column("last_status", String(32), nullable=True),
     Column("last_error", Text, nullable=True),
-    Column("last_success_at", DateTime(timezone=True), nullable=True),
-    Column("removed_at", DateTime(timezone=True), nullable=True),
+    Column("last_success_at", UTCDateTime(), nullable=True),
+    Column("removed_at", UTCDateTime(), nullable=True),
 )
 
 feed_items = Table(
@@ -106,8 +136,8 @@ feed_items = Table(
     Column("entry_key", Text, nullable=False),
     Column("url", Text, nullable=True),
     Column("title", Text, nullable=True),
-    Column("first_seen_at", DateTime(timezone=True), nullable=False),
-    Column("last_tried_at", DateTime(timezone=True), nullable=True),
+    Column("first_seen_at", UTCDateTime(), nullable=False),
+    Column("last_tried_at", UTCDateTime(), nullable=True),
     Column("state", String(16), nullable=False),  # pending, stored, failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", Text, nullable=True),
@@ -127,9 +157,9 @@ documents = Table(
     Column("title", Text, nullable=True),
     Column("text", Text, nullable=False),
     Column("language", String(16), nullable=True),
-    Column("published_at", DateTime(timezone=True), nullable=True),
-    Column("fetched_at", DateTime(timezone=True), nullable=True),
-    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", UTCDateTime(), nullable=True),
+    Column("fetched_at", UTCDateTime(), nullable=True),
+    Column("ingested_at", UTCDateTime(), nullable=False),
     Column("tlp", String(16), nullable=False),
     Column("audience", JSON, nullable=True),
     Column("sha256", String(64), nullable=False),
@@ -153,7 +183,7 @@ sightings = Table(
     Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
     Column("location", Text, nullable=False),
     Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
-    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
     UniqueConstraint("document_id", "location", name="uq_sightings_document_location"),
 )
 
@@ -165,7 +195,7 @@ document_stages = Table(
     Column("version", Integer, nullable=False),
     Column("state", String(16), nullable=False),
     Column("error", Text, nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_document_stages_state", "stage", "state"),
 )
 
@@ -183,14 +213,14 @@ process_leases = Table(
     metadata,
     Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
     Column("worker", String(200), nullable=False),
-    Column("until", DateTime(timezone=True), nullable=False),
+    Column("until", UTCDateTime(), nullable=False),
 )
 
 audit_log = Table(
     "audit_log",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Column("actor_user", String(200), nullable=True),
     Column("actor_member", String(200), nullable=True),
     Column("action", String(64), nullable=False),
