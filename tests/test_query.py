@@ -41,3 +41,25 @@ def test_fts5_quotes_every_word_so_syntax_cannot_leak() -> None:
     compiled = q.to_fts5(q.parse('oil -"gas field" OR coal'))
     assert compiled == '((("oil") NOT "gas field") OR "coal")'
     assert q.to_fts5(q.parse('say "hi""')) == '("say" AND "hi")'
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("oil (gas OR -coal)", "NOT cannot be one side of an OR"),
+        ("oil NOT (gas OR -coal)", "NOT cannot be one side of an OR"),
+        ("oil (-gas -coal)", "part of the query only excludes words"),
+        ("oil NOT NOT gas", "part of the query only excludes words"),
+    ],
+)
+def test_exclusions_sqlite_cannot_answer_are_refused_on_every_backend(
+    text: str, message: str
+) -> None:
+    with pytest.raises(QueryError) as caught:
+        q.parse(text)
+    assert caught.value.message == message and caught.value.hint
+
+
+@pytest.mark.parametrize("text", ["(oil -coal) OR gas", "oil NOT (gas OR coal)", "a (b -c)"])
+def test_exclusions_inside_a_positive_part_are_fine(text: str) -> None:
+    q.to_fts5(q.parse(text))

@@ -8,7 +8,8 @@
 
 ``oil prices`` finds documents with both words; ``"oil prices"`` the phrase;
 ``oil OR gas``, ``oil -gas``, ``oil NOT (gas OR coal)``. Operators are upper case so
-that the words "or" and "not" can still be searched for in lower case.
+that the words "or" and "not" can still be searched for in lower case. NOT narrows
+what is found, so it cannot stand alone or as one side of an OR (``gas OR -coal``).
 """
 
 from __future__ import annotations
@@ -144,7 +145,32 @@ def parse(query: str) -> Node:
         raise QueryError(
             "the query only excludes words", "add at least one word the documents must contain"
         )
+    _check_each_part_finds_something(node)
     return node
+
+
+def _check_each_part_finds_something(node: Node) -> None:
+    """Refuse a part that only excludes, such as ``gas OR -coal`` or ``oil (-gas -coal)``.
+
+    "Anything without coal" is not something SQLite's index can list, so rather than
+    one backend answering and the other failing, neither accepts it.
+    ``(oil -coal) OR gas`` and ``oil NOT (gas OR coal)`` are fine.
+    """
+    if isinstance(node, Not):
+        node = node.part
+    if isinstance(node, Or) and any(isinstance(part, Not) for part in node.parts):
+        raise QueryError(
+            "NOT cannot be one side of an OR",
+            "move the exclusion out of the brackets: `oil (gas OR coal) -shale`",
+        )
+    if not has_positive(node):
+        raise QueryError(
+            "part of the query only excludes words",
+            "give each bracket and each NOT a word to look for: `oil NOT (gas OR coal)`",
+        )
+    if not isinstance(node, Term | Phrase | Not):  # has_positive() is False for a Not
+        for part in node.parts:
+            _check_each_part_finds_something(part)
 
 
 def has_positive(node: Node) -> bool:
