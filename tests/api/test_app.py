@@ -18,19 +18,24 @@ from jic.store.database import Store
 from jic.store.documents import BatchContext, Offer
 
 
-@pytest.fixture
-def client(store: Store, backend: Backend) -> Iterator[TestClient]:
-    text = "Convoy reaches Raqqa\n\nAn aid convoy reached <Raqqa> on Sunday."
+def add_document(store: Store, text: str, url: str) -> None:
     item = DocumentIn(
         text=text,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
-        location="https://example.org/convoy",
-        title="Convoy reaches Raqqa",
+        location=url,
+        url=url,
+        title=text.split("\n", maxsplit=1)[0],
     )
     with store.read() as connection:
         member = member_repo.get_member(connection, "local")
     with store.write() as connection:
-        repo.store_batch(connection, [Offer("convoy", item)], BatchContext(member, audit.Actor()))
+        repo.store_batch(connection, [Offer("item", item)], BatchContext(member, audit.Actor()))
+
+
+@pytest.fixture
+def client(store: Store, backend: Backend) -> Iterator[TestClient]:
+    text = "Convoy reaches Raqqa\n\nAn aid convoy reached <Raqqa> on Sunday."
+    add_document(store, text, "https://example.org/convoy")
     with TestClient(create_app(backend.settings, store)) as test_client:
         yield test_client
 
@@ -68,3 +73,21 @@ def test_pages_render_and_escape(client: TestClient) -> None:
     document = client.get("/documents/1")
     assert "TLP:AMBER" in document.text
     assert "&lt;Raqqa&gt;" in document.text and "<Raqqa>" not in document.text
+
+
+def test_document_page_links_only_web_addresses(client: TestClient, store: Store) -> None:
+    add_document(store, "Trap\n\nA stored script address.", "javascript:alert(document.domain)")
+    trap = client.get("/documents/2")
+    assert trap.status_code == 200 and "A stored script address." in trap.text
+    assert 'href="javascript:' not in trap.text
+    assert "javascript:alert(document.domain) (not a web address; not linked)" in trap.text
+    page = client.get("/documents/1")
+    assert '<a href="https://example.org/convoy" rel="noreferrer noopener">' in page.text
+
+
+def test_a_foreign_host_name_is_refused(client: TestClient) -> None:
+    # DNS rebinding: evil.example resolves to 127.0.0.1, the browser sends its Host.
+    assert client.get("/api/v1/health", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    for host in ("127.0.0.1:8765", "localhost", "[::1]:8765"):
+        assert client.get("/api/v1/health", headers={"Host": host}).status_code == 200

@@ -7,7 +7,7 @@ override them. Every JicError becomes one JSON envelope:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from jic import __version__
 from jic.analyse import search as search_view
@@ -43,8 +44,23 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """The application for one center; pass ``store`` to share an open one (tests)."""
+# Names the local server answers to. Refusing any other Host header stops DNS
+# rebinding: a web page whose own name resolves to 127.0.0.1 cannot read the API.
+# "testserver" is the host FastAPI's TestClient sends.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1", "testserver")
+
+
+def create_app(
+    settings: Settings,
+    store: Store | None = None,
+    *,
+    allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+) -> FastAPI:
+    """The application for one center; pass ``store`` to share an open one (tests).
+
+    ``allowed_hosts`` are the Host header values served (``*.example.org`` wildcards
+    allowed); any other gets 400. Widen it when serving under a public name.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +80,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     _errors(app)
     _routes(app)
     from jic.web.pages import add_pages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
@@ -48,4 +49,13 @@ def add_pages(app: FastAPI) -> None:
     def document(store: Annotated[Store, Depends(_store)], document_id: int) -> str:
         with store.read() as connection:
             doc = document_repo.get(connection, document_id)
-        return _templates.get_template("document.html").render(doc=doc)
+        return _templates.get_template("document.html").render(doc=doc, link=web_link(doc.url))
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if it is safe to put in an href: http(s) only, so a stored
+    ``javascript:`` or ``data:`` address is shown as text and never runs."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
