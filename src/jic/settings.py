@@ -11,6 +11,16 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from jic.errors import ConfigError
+
+# URL schemes that mean PostgreSQL through psycopg 3, the driver we ship: plain
+# postgresql:// would ask SQLAlchemy for psycopg2, and postgres:// (Heroku, libpq docs)
+# for a dialect SQLAlchemy does not have.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+_URL_HINT = "use postgresql://USER@HOST:PORT/DB, or leave --db / JIC_DATABASE_URL unset for SQLite"
 
 
 class Settings(BaseSettings):
@@ -65,18 +75,37 @@ class Settings(BaseSettings):
         default=3, description="Tries per feed entry before it is left as failed."
     )
 
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Built indexes (the gazetteer); default <home>/cache. Safe to delete.",
+    )
+
     def resolved_sources_file(self) -> Path:
         return self.sources_file or self.home / "sources.toml"
 
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.home / "cache"
+
     def resolved_database_url(self) -> str:
-        """The database URL, defaulting to the SQLite file under the data home."""
-        if self.database_url:
-            url = self.database_url
-            if url.startswith("postgresql://"):
-                # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-            return url
-        return f"sqlite:///{self.sqlite_path()}"
+        """The database URL, defaulting to the SQLite file under the data home.
+
+        Raises ConfigError for a URL SQLAlchemy cannot read or a database jic does
+        not support, so that a typo in --db is one line, not a traceback.
+        """
+        if not self.database_url:
+            return f"sqlite:///{self.sqlite_path()}"
+        url = self.database_url.strip()
+        for scheme in _POSTGRES_SCHEMES:
+            if url.startswith(scheme):
+                url = "postgresql+psycopg://" + url.removeprefix(scheme)
+        try:
+            backend = make_url(url).get_backend_name()
+        except ArgumentError:
+            # The value is not echoed: it may hold a password.
+            raise ConfigError("--db / JIC_DATABASE_URL is not a database URL", _URL_HINT) from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ConfigError(f"jic does not support {backend!r} databases", _URL_HINT)
+        return url
 
     def sqlite_path(self) -> Path:
         return self.home / "jic.sqlite3"

@@ -7,12 +7,15 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from tests.conftest import Backend
 from typer.testing import CliRunner
 
 from jic.cli import app
+from jic.store.database import open_store
 
 runner = CliRunner()
 
@@ -145,33 +148,120 @@ def test_user_mistakes_are_one_line_errors(backend: Backend, tmp_path: Path) -> 
     assert code == 2 and "unknown TLP level" in err
 
 
-def test_unreadable_and_oversized_files_fail_alone(center: Backend, tmp_path: Path) -> None:
+def one_line_error(code: int, err: str, error_code: str) -> str:
+    assert code == 2, err
+    assert err.startswith(f"error {error_code}: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and " — " in err  # a hint follows the message
+    return err
+
+
+@pytest.mark.parametrize(
+    "url", ["nonsense", "mysql://user@db.example/jic", "postgresql+psycopg2://u@localhost/jic"]
+)
+def test_a_database_url_jic_cannot_use_is_one_line(tmp_path: Path, url: str) -> None:
+    result = runner.invoke(app, ["--home", str(tmp_path / "home"), "--db", url, "init"])
+    one_line_error(result.exit_code, result.stderr, "JIC-E100")
+
+
+def test_postgres_scheme_is_read_as_postgresql(backend: Backend) -> None:
+    url = backend.settings.database_url
+    if url is None:
+        pytest.skip("postgres:// URLs need the PostgreSQL backend")
+    short_url = url.replace("postgresql://", "postgres://", 1)
+    short = Backend("postgres", backend.settings.model_copy(update={"database_url": short_url}))
+    code, out, err = jic(short, "init")
+    assert code == 0, err
+    assert "Created center" in out
+
+
+def test_a_data_home_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(app, ["--home", str(blocker / "home"), "init"])
+    err = one_line_error(result.exit_code, result.stderr, "JIC-E100")
+    assert "cannot create the data home" in err and "--home" in err
+
+
+def test_a_database_from_a_newer_jic_is_refused(backend: Backend) -> None:
+    assert jic(backend, "init")[0] == 0
+    store = open_store(backend.settings)
+    with store.write() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    store.close()
+    code, _out, err = jic(backend, "status")
+    err = one_line_error(code, err, "JIC-E400")
+    assert "'9999_future'" in err and "upgrade jic" in err
+
+
+def test_url_with_a_record_file_keeps_each_record_apart(center: Backend, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"title": "First", "text": "Market reopened."}\n'
+        '{"title": "Second", "text": "Bridge repaired."}\n'
+        '{"title": "Third", "text": "School open.", "url": "https://example.org/3"}\n'
+    )
+    code, out, err = jic(center, "ingest", str(feed), "--url", "https://example.org/feed")
+    assert code == 0, err
+    assert "3 stored" in out and "new-version" not in out
+    _c, exported, _e = jic(center, "export", "documents", "--format", "jsonl")
+    records = {r["title"]: r for r in map(json.loads, exported.splitlines())}
+    assert {t: r["version_of"] for t, r in records.items()} == {
+        "First": None,
+        "Second": None,
+        "Third": None,
+    }
+    assert records["First"]["url"] == "https://example.org/feed"
+    assert records["Third"]["url"] == "https://example.org/3"
+
+
+def test_a_record_cannot_loosen_the_tlp_given(center: Backend, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"title": "Open", "text": "Water restored.", "tlp": "CLEAR"}\n')
+    code, _out, err = jic(center, "ingest", str(feed), "--tlp", "AMBER")
+    assert code == 0, err
+    _c, exported, _e = jic(center, "export", "documents", "--format", "jsonl")
+    assert [json.loads(line)["tlp"] for line in exported.splitlines()] == ["AMBER"]
+
+
+def test_unreadable_and_oversized_files_fail_alone(
+    center: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     good = tmp_path / "good.txt"
     good.write_text("Good\n\nA fine report.")
     big = tmp_path / "big.txt"
     big.write_text("x" * 2000)
     locked = tmp_path / "locked.txt"
     locked.write_text("secret")
-    locked.chmod(0)
-    env = {"JIC_MAX_FILE_BYTES": "1000"}
+    open_file = os.open
+
+    def refuse_locked(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        # chmod 0 stops no one when the tests run as root (CI does): refuse by hand.
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return open_file(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_locked)
+    paths = [good, big, locked, tmp_path / "missing.txt"]
     result = runner.invoke(
         app,
-        [
-            *center.cli_args(),
-            "ingest",
-            str(good),
-            str(big),
-            str(locked),
-            str(tmp_path / "missing.txt"),
-        ],
-        env=env,
+        [*center.cli_args(), "ingest", *map(str, paths)],
+        env={"JIC_MAX_FILE_BYTES": "1000"},
     )
     assert result.exit_code == 1
-    assert "over the 0 MB limit" in result.stderr or "over the" in result.stderr
-    assert "missing.txt" in result.stderr
-    if os.geteuid() != 0:  # root reads any file
-        assert "locked.txt" in result.stderr
-    assert "1 stored" in result.stdout or "2 stored" in result.stdout
+    failed = dict(
+        line.removeprefix("failed ").split(" — ", 1)
+        for line in result.stderr.splitlines()
+        if line.startswith("failed ")
+    )
+    assert failed == {
+        str(big): "2000 bytes, over the 1000 bytes limit (raise it with JIC_MAX_FILE_BYTES)",
+        str(locked): "cannot read: Permission denied",
+        str(tmp_path / "missing.txt"): "cannot read: No such file or directory",
+    }
+    assert str(good) not in result.stderr
+    assert "1 stored" in result.stdout and "3 failed" in result.stdout
+    _c, status, _e = jic(center, "status", "--json")
+    assert json.loads(status)["documents"] == 1
 
 
 def test_status_counts(center: Backend, folder: Path) -> None:

@@ -8,7 +8,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +22,7 @@ from jic.settings import Settings
 from jic.store import audit
 from jic.store import documents as repo
 from jic.store.database import Store
+from jic.store.documents import Offer
 
 
 def make_folder(root: Path, count: int) -> Path:
@@ -36,28 +39,58 @@ def snapshot(store: Store) -> list[tuple[str, str | None]]:
         return sorted((d.sha256, d.title) for d in repo.iterate(connection))
 
 
-def test_interrupted_ingest_keeps_whole_batches_and_resumes(store: Store, tmp_path: Path) -> None:
-    folder = make_folder(tmp_path / "files", 25)
-    target = IngestTarget(member="local", batch_size=4)
-    seen = 0
-
-    def interrupt(_outcome: IngestOutcome) -> None:
-        nonlocal seen
-        seen += 1
-        if seen == 10:
+def interrupted_after(items: Iterator[Offer | IngestOutcome], count: int) -> Iterator[Any]:
+    """The items, then Ctrl-C where the next one would come."""
+    for number, item in enumerate(items):
+        if number == count:
             raise KeyboardInterrupt
+        yield item
 
-    with pytest.raises(KeyboardInterrupt):
-        ingest(store, read_paths([folder], FileOptions()), target, interrupt)
+
+def assert_resumes(store: Store, folder: Path, target: IngestTarget, stored: int) -> None:
     with store.read() as connection:
-        stored = repo.count(connection)
+        assert repo.count(connection) == stored
         assert audit.verify(connection).ok
-    assert stored % 4 == 0 and 0 < stored < 25  # whole batches only
     report = ingest(store, read_paths([folder], FileOptions()), target)
     assert report.counts["stored"] == 25 - stored
     assert report.counts["unchanged"] == stored
     with store.read() as connection:
         assert repo.count(connection) == 25
+        assert audit.verify(connection).ok
+
+
+def test_interrupted_ingest_keeps_whole_batches_and_resumes(store: Store, tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "files", 25)
+    target = IngestTarget(member="local", batch_size=4)
+    # Interrupted while the third batch is being gathered: two batches are in.
+    items = interrupted_after(read_paths([folder], FileOptions()), 10)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(store, items, target)
+    assert_resumes(store, folder, target, stored=8)
+
+
+def test_interrupted_batch_write_is_rolled_back(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_folder(tmp_path / "files", 25)
+    target = IngestTarget(member="local", batch_size=4)
+    store_batch = repo.store_batch
+    calls = 0
+
+    def interrupted_store_batch(connection: Any, offers: Any, context: Any) -> Any:
+        # The third batch's rows are written, then Ctrl-C comes before the commit.
+        nonlocal calls
+        calls += 1
+        outcomes = store_batch(connection, offers, context)
+        if calls == 3:
+            raise KeyboardInterrupt
+        return outcomes
+
+    monkeypatch.setattr(repo, "store_batch", interrupted_store_batch)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(store, read_paths([folder], FileOptions()), target)
+    monkeypatch.undo()
+    assert_resumes(store, folder, target, stored=8)
 
 
 @pytest.mark.slow

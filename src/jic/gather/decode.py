@@ -6,6 +6,11 @@ a BOM) and UTF-16 with a BOM exactly; an HTML page's declared charset next; and
 otherwise decode what is valid UTF-8 and read each stray byte as Windows-1252 (the
 usual culprit: a '£' or curly quote pasted from a Windows editor), marking the
 document ``lossy`` with a note saying how many bytes were guessed.
+
+Whatever the encoding, C0 control characters other than tab, newline and carriage
+return are taken out of the text (a vertical tab or form feed becomes a newline):
+an escape sequence in a document would drive the terminal that prints it, and
+PostgreSQL refuses NUL in text.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ _PROBE = 8192
 # Every byte but the C0 controls that never occur in text (tab, newlines, form feed and
 # escape do): deleting these leaves just the suspicious ones, counted at C speed.
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
+
+
+# Page breaks keep separating what they separated; every other control is dropped.
+_CONTROLS = {c: None for c in range(32) if c not in (9, 10, 13)} | {11: "\n", 12: "\n"}
 
 
 @dataclass(slots=True)
@@ -48,6 +57,18 @@ def _as_cp1252(match: re.Match[str]) -> str:
 
 
 def decode(data: bytes, *, html: bool = False) -> Decoded:
+    """Decode ``data`` to text fit to store and print (see the module docstring)."""
+    decoded = _decode(data, html=html)
+    clean = decoded.text.translate(_CONTROLS)
+    if clean != decoded.text:
+        dropped = sum(decoded.text.count(chr(c)) for c, to in _CONTROLS.items() if to is None)
+        decoded.text = clean
+        if dropped:
+            decoded.notes.append(f"{dropped} control character(s) were removed")
+    return decoded
+
+
+def _decode(data: bytes, *, html: bool) -> Decoded:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

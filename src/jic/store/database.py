@@ -8,15 +8,18 @@ PostgreSQL needs nothing special here. Everything above this module sees the sam
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import NoSuchModuleError, OperationalError
 
-from jic.errors import CenterExistsError, NoCenterError, StoreError
+from jic.errors import CenterExistsError, ConfigError, NoCenterError, StoreError
 from jic.settings import Settings
 from jic.store import migrate
 
@@ -39,12 +42,19 @@ def _sqlite_on_begin(connection: Connection) -> None:
 
 def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:
     """An engine for ``url`` with jic's per-dialect settings."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, **options)
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, **options)
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, echo=echo, **options)
+            event.listen(engine, "connect", _sqlite_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            return engine
+        return create_engine(url, echo=echo, pool_pre_ping=True, **options)
+    except (NoSuchModuleError, ImportError) as error:
+        # A driver named in the URL (postgresql+psycopg2://) that is not installed.
+        raise ConfigError(
+            f"no database driver for {make_url(url).drivername}: {error}",
+            "use postgresql://... (jic ships psycopg 3) or leave --db unset for SQLite",
+        ) from None
 
 
 def new_id(result: CursorResult[Any]) -> int:
@@ -94,13 +104,7 @@ def open_store(settings: Settings, *, create: bool = False, engine: Engine | Non
     url = settings.resolved_database_url()
     if engine is None:
         if settings.is_sqlite:
-            path = settings.sqlite_path()
-            if not create and not path.exists():
-                raise NoCenterError(
-                    f"no center at {settings.home}",
-                    "run `jic init` first, or point --home / JIC_HOME at an existing center",
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _prepare_home(settings, create=create)
         engine = make_engine(url, echo=settings.echo_sql)
     store = Store(engine)
     try:
@@ -112,7 +116,7 @@ def open_store(settings: Settings, *, create: bool = False, engine: Engine | Non
                     "run `jic init` to create one",
                 )
             if current != migrate.head_revision():
-                migrate.upgrade(connection)
+                _upgrade(connection, current)
     except OperationalError as exc:
         store.close()
         raise StoreError(
@@ -123,6 +127,46 @@ def open_store(settings: Settings, *, create: bool = False, engine: Engine | Non
         store.close()
         raise
     return store
+
+
+def _prepare_home(settings: Settings, *, create: bool) -> None:
+    """Check that the SQLite file exists (or may be created) under the data home."""
+    path = settings.sqlite_path()
+    if not create and not path.exists():
+        raise NoCenterError(
+            f"no center at {settings.home}",
+            "run `jic init` first, or point --home / JIC_HOME at an existing center",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot create the data home {settings.home}: {error.strerror or error}",
+            "choose a --home (or JIC_HOME) in a folder you can write to",
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"cannot write to the data home {settings.home}",
+            "choose a --home (or JIC_HOME) in a folder you can write to",
+        )
+
+
+def _upgrade(connection: Connection, current: str | None) -> None:
+    """Upgrade in place, unless the database was written by a newer jic."""
+    if current is not None and not _known_revision(current):
+        raise StoreError(
+            f"the database is at schema revision {current!r}, which this jic "
+            f"(newest revision {migrate.head_revision()!r}) does not know",
+            "upgrade jic to the version that last wrote this database",
+        )
+    migrate.upgrade(connection)
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory(str(migrate.MIGRATIONS)).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def ensure_new(store: Store) -> None:
