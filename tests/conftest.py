@@ -76,3 +76,10 @@ def store(backend: Backend) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def stage_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for running the real stages: one cache (the gazetteer index) for the
+    whole session, so it is built once and not per test."""
+    return Settings(home=tmp_path_factory.mktemp("stage-cache"))

@@ -32,7 +32,7 @@ from jic.domain import TLP, IngestOutcome, IngestStatus
 from jic.errors import InputError, JicError
 from jic.gather.files import FileOptions, parse_when, read_paths
 from jic.gather.ingest import IngestTarget, ingest
-from jic.interop.export import FORMATS, write_documents
+from jic.interop.export import FORMATS, records, write_records
 from jic.settings import Settings
 from jic.store import audit
 from jic.store import documents as document_repo
@@ -307,12 +307,12 @@ def export_documents(
             f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
         )
     with _store(ctx) as store, store.read() as connection:
-        documents = document_repo.iterate(connection)
+        rows = records(connection)
         if out_file is None:
-            count = write_documents(documents, sys.stdout, fmt)
+            count = write_records(rows, sys.stdout, fmt)
         else:
             with out_file.open("w", encoding="utf-8", newline="") as handle:
-                count = write_documents(documents, handle, fmt)
+                count = write_records(rows, handle, fmt)
     err.print(f"Exported {count} document(s)" + (f" to {out_file}" if out_file else ""))
 
 

