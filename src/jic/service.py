@@ -2,8 +2,8 @@
 
 `jic up` creates the center if the data home has none, adds the sources listed in
 the sources file (written with a default list on first run), gathers from them in a
-background thread on their schedules, processes what is pending, and serves the API
-and web pages. Steps whose
+background thread on their schedules, processes what is pending in another, and
+serves the API and web pages. Steps whose
 machinery has not landed yet are reported as skipped, in one line each, so the user
 knows what the center did and did not do.
 """
@@ -61,7 +61,10 @@ def run_up(settings: Settings, options: UpOptions, say: Say) -> None:
             target=_gather_forever, args=(store, settings, stop, say), daemon=True
         )
         gatherer.start()
-        say("skipped process: the processing pipeline is not built yet (issue 4)")
+        processor = threading.Thread(
+            target=_process_forever, args=(store, settings, stop, say), daemon=True
+        )
+        processor.start()
         serve(settings, host=options.host, port=options.port, say=say)
     finally:
         stop.set()
@@ -84,6 +87,27 @@ def _sync_sources(store: Store, settings: Settings, say: Say) -> None:
 def _local_member(connection: Connection, settings: Settings) -> str:
     names = [member.name for member in member_repo.list_members(connection)]
     return settings.default_member if settings.default_member in names else names[0]
+
+
+def _process_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:
+    """The background processor of `jic up`: whatever is pending, every half minute."""
+    from jic.errors import JicError
+    from jic.process.pipeline import Pipeline, ProcessOptions
+
+    pipeline = Pipeline(store, settings)
+    while not stop.is_set():
+        try:
+            report = pipeline.run(ProcessOptions())
+        except JicError as error:
+            say(f"process: {error.one_line()}")
+            return
+        except Exception as error:  # keep serving; say what went wrong, try again later
+            say(f"process: stopped this round: {type(error).__name__}: {error}")
+        else:
+            if report.documents:
+                failed = sum(report.failed.values())
+                say(f"process: {report.documents} document(s) processed, {failed} stage failure(s)")
+        stop.wait(30)
 
 
 def _gather_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:
