@@ -11,12 +11,13 @@ counts every "with" as missed. Counts are pooled over pages; P = tp/(tp+fp),
 R = tp/(tp+fn), F = 2tp/(2tp+fp+fn).
 
 Split: the set has none, so each page goes to "tune" when the first byte of the
-SHA-256 of its file name is even, else to "held-out". jic's line model is fitted on
-"tune" only (``--fit``); figures are reported for tune, held-out and all.
+SHA-256 of its file name is even, else to "held-out". jic's two line models (boilerplate
+cut, lead recovery) are fitted on "tune" only (``--fit``); figures are reported for tune,
+held-out and all.
 
 Usage:
     python bench/extraction.py          # evaluate the shipped model, write RESULTS.md
-    python bench/extraction.py --fit    # refit on tune, print the weights, evaluate them
+    python bench/extraction.py --fit    # refit both models on tune, print the weights
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ import numpy as np
 from trafilatura import extract
 
 from jic.gather.extract import (
+    DEFAULT_LEAD_MODEL,
     DEFAULT_LINE_MODEL,
     FEATURE_NAMES,
+    LEAD_FEATURE_NAMES,
     Draft,
     LineModel,
     cut,
@@ -135,18 +138,26 @@ def run_extractors(pages: list[Page], templates: SiteTemplates) -> None:
         page.draft = draft_page(page.html, page.url)
         if page.draft is not None:
             cut(page.draft)
-            page.template_lines = templates.recurring(page.html, page.url, page.draft.lines)
+            page.template_lines = templates.recurring(
+                page.html, page.url, [*page.draft.leads, *page.draft.lines]
+            )
         end = time.perf_counter()
         page.seconds = {"trafilatura": middle - start, "jic": end - middle}
         if i % 100 == 0:
             print(f"{i}/{len(pages)} pages", flush=True)
 
 
-def jic_text(page: Page, model: LineModel, *, use_templates: bool) -> str | None:
+# a lead model that recovers nothing: the cut alone, as before lead recovery
+NO_LEADS = LineModel(weights=(0.0,) * len(LEAD_FEATURE_NAMES), threshold=0.0)
+
+
+def jic_text(
+    page: Page, model: LineModel, lead_model: LineModel, *, use_templates: bool
+) -> str | None:
     if page.draft is None:
         return None
     lines = page.template_lines if use_templates else frozenset()
-    kept, _ = cut(page.draft, model, template_lines=lines)
+    kept, _ = cut(page.draft, model, lead_model=lead_model, template_lines=lines)
     return "\n".join(kept)
 
 
@@ -157,8 +168,15 @@ def score(pages: Iterable[Page], text_of: Any) -> Counts:
     return counts
 
 
-def labelled_lines(pages: Iterable[Page]) -> tuple[np.ndarray, np.ndarray]:
-    """Lines holding only "with" segments (content, 0) or only "without" ones (boilerplate, 1)."""
+def _label(line: str, wanted: list[str], unwanted: list[str]) -> int | None:
+    """1 for a line holding only "without" segments, 0 for only "with" ones, else None."""
+    good = any(w in line for w in wanted)
+    bad = any(w in line for w in unwanted)
+    return int(bad) if good != bad else None
+
+
+def labelled_lines(pages: Iterable[Page], *, leads: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels (1 = boilerplate) of extracted lines, or of lead candidates."""
     rows: list[list[float]] = []
     labels: list[int] = []
     for page in pages:
@@ -166,12 +184,15 @@ def labelled_lines(pages: Iterable[Page]) -> tuple[np.ndarray, np.ndarray]:
             continue
         wanted = [norm(w) for w in page.item["with"]]
         unwanted = [norm(w) for w in page.item["without"]]
-        for line, features in zip(page.draft.lines, page.draft.features, strict=True):
-            good = any(w in line for w in wanted)
-            bad = any(w in line for w in unwanted)
-            if good != bad:
+        draft = page.draft
+        lines, features_of = (
+            (draft.leads, draft.lead_features) if leads else (draft.lines, draft.features)
+        )
+        for line, features in zip(lines, features_of, strict=True):
+            label = _label(line, wanted, unwanted)
+            if label is not None:
                 rows.append(features)
-                labels.append(int(bad))
+                labels.append(label)
     return np.array(rows, dtype=float), np.array(labels, dtype=float)
 
 
@@ -191,25 +212,41 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> np.ndarray:
     return weights
 
 
-def fit(pages: list[Page]) -> LineModel:
-    """Weights and cut threshold from the tune half only."""
+def _print_model(name: str, model: LineModel, features: tuple[str, ...]) -> None:
+    print(f"{name} = LineModel(\n    weights=(")
+    for feature, w in zip(features, model.weights, strict=True):
+        print(f"        {w},  # {feature}")
+    print(f"    ),\n    threshold={model.threshold},\n)")
+
+
+def fit(pages: list[Page]) -> tuple[LineModel, LineModel]:
+    """Both models from the tune half only: the cut first, then lead recovery on top.
+
+    The cut's threshold is chosen with no leads recovered; the lead model's
+    regularisation and threshold are chosen with the fitted cut in place.
+    """
     tune = [p for p in pages if p.split == "tune"]
-    x, y = labelled_lines(tune)
+
+    def tune_f(model: LineModel, lead_model: LineModel) -> float:
+        text_of = lambda p: jic_text(p, model, lead_model, use_templates=False)  # noqa: E731
+        return score(tune, text_of).prf()[2]
+
+    x, y = labelled_lines(tune, leads=False)
     weights = tuple(round(float(w), 4) for w in fit_logistic(x, y))
-    best = max(
-        (round(t, 2) for t in np.arange(0.30, 0.96, 0.05)),
-        key=lambda t: score(
-            tune, lambda p: jic_text(p, LineModel(weights, t), use_templates=False)
-        ).prf()[2],
-    )
-    print(
-        f"fitted on {len(y)} labelled lines of {len(tune)} tune pages ({int(y.sum())} boilerplate)"
-    )
-    print("DEFAULT_LINE_MODEL = LineModel(\n    weights=(")
-    for name, w in zip(FEATURE_NAMES, weights, strict=True):
-        print(f"        {w},  # {name}")
-    print(f"    ),\n    threshold={best},\n)")
-    return LineModel(weights, best)
+    grid = [round(float(t), 2) for t in np.arange(0.30, 0.96, 0.05)]
+    model = max((LineModel(weights, t) for t in grid), key=lambda m: tune_f(m, NO_LEADS))
+    lx, ly = labelled_lines(tune, leads=True)
+    candidates = [
+        LineModel(tuple(round(float(w), 4) for w in fit_logistic(lx, ly, l2)), t)
+        for l2 in (0.3, 1.0, 3.0)
+        for t in (0.3, 0.4, 0.5)
+    ]
+    lead_model = max(candidates, key=lambda m: tune_f(model, m))
+    print(f"cut: {len(y)} labelled lines of {len(tune)} tune pages ({int(y.sum())} boilerplate)")
+    print(f"leads: {len(ly)} labelled candidates ({int(ly.sum())} boilerplate)")
+    _print_model("DEFAULT_LINE_MODEL", model, FEATURE_NAMES)
+    _print_model("DEFAULT_LEAD_MODEL", lead_model, LEAD_FEATURE_NAMES)
+    return model, lead_model
 
 
 def table(pages: list[Page], systems: dict[str, Any]) -> str:
@@ -261,11 +298,14 @@ def main() -> None:
     learn_seconds = time.perf_counter() - started
     run_extractors(pages, templates)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    model = fit(pages) if args.fit else DEFAULT_LINE_MODEL
+    model, lead_model = fit(pages) if args.fit else (DEFAULT_LINE_MODEL, DEFAULT_LEAD_MODEL)
     systems = {
         "trafilatura 2.3.1 extract() default": lambda p: p.trafilatura,
-        "jic (trafilatura x2 + line model)": lambda p: jic_text(p, model, use_templates=False),
-        "jic + site templates": lambda p: jic_text(p, model, use_templates=True),
+        "jic cut only (no lead recovery)": lambda p: jic_text(
+            p, model, NO_LEADS, use_templates=False
+        ),
+        "jic (cut + lead recovery)": lambda p: jic_text(p, model, lead_model, use_templates=False),
+        "jic + site templates": lambda p: jic_text(p, model, lead_model, use_templates=True),
     }
     with_siblings = [p for p in pages if templates.pages(p.url) >= 2]
     sites = {site_of(p.url) for p in with_siblings}
@@ -273,15 +313,16 @@ def main() -> None:
         [
             "Pooled P/R/F over 'with'/'without' segments, trafilatura's own metric "
             "(tests/eval_common.py count_item). Split: SHA-256 of the file name, first byte "
-            "even = tune. The line model was fitted on tune only"
+            "even = tune. Both line models were fitted on tune only"
             + (" (refitted in this run)." if args.fit else " (shipped weights)."),
             table(pages, systems),
             f"Site templates: {learned} pages learned in {learn_seconds:.1f} s; "
             f"{len(with_siblings)} pages on {len(sites)} sites have another page of their "
             "site in the set, so templates can act on those only:",
             table(with_siblings, systems),
-            "Speed, same loop, interleaved page by page (jic = parse + two trafilatura runs "
-            "+ features + cut + template lookup; template learning not included):",
+            "Speed, same loop, interleaved page by page (jic = parse + one trafilatura run "
+            "with metadata + block index + features + cut + lead recovery + template lookup; "
+            "template learning not included):",
             speed(pages),
             verdict(pages, systems),
             f"Peak resident memory of the whole run (all 990 pages held in memory): {peak:.0f} MB.",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from jic.errors import InputError
-from jic.gather.extract import DEFAULT_LINE_MODEL, FEATURE_NAMES, Extracted, extract_html
+from jic.gather.extract import (
+    DEFAULT_LEAD_MODEL,
+    DEFAULT_LINE_MODEL,
+    FEATURE_NAMES,
+    LEAD_FEATURE_NAMES,
+    Extracted,
+    extract_html,
+)
 from jic.gather.templates import SiteTemplates, TemplateOptions, site_of
 
 ARTICLE = [
@@ -92,8 +99,42 @@ def test_windows_1252_page_is_decoded() -> None:
     assert "Ms Müller" in result.text and "(€2m)" in result.text
 
 
-def test_model_has_one_weight_per_feature() -> None:
+def test_models_have_one_weight_per_feature() -> None:
     assert len(DEFAULT_LINE_MODEL.weights) == len(FEATURE_NAMES)
+    assert len(DEFAULT_LEAD_MODEL.weights) == len(LEAD_FEATURE_NAMES)
+
+
+STANDFIRST = (
+    "Three days of rain pushed the river above its warning mark, and the authority says "
+    "the gates will stay open until the level falls."
+)
+
+
+def split_story_page() -> str:
+    """A layout where the standfirst sits in a header block apart from the story body."""
+    body = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Gates open | Valley Courier</title></head>
+<body><header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+</ul></nav></header>
+<div class="page">
+<div class="story-top"><h1>Floodgates opened on the river</h1>
+<p class="standfirst">{STANDFIRST}</p></div>
+<div class="story-grid"><div class="share-bar"><a href="/share">Share this</a></div>
+<div class="story-body">{body}</div></div>
+<aside class="related-stories"><h3>Related stories</h3><ul>
+<li><a href="/n/1">Minister visits new harbour</a></li></ul></aside>
+</div><footer><p>© 2026 Valley Courier Ltd. All rights reserved.</p></footer></body></html>"""
+
+
+def test_lead_paragraph_outside_the_story_body_is_put_back_first() -> None:
+    result = extract_html(split_story_page(), "https://courier.test/gates")
+    assert result is not None
+    assert result.text.startswith(STANDFIRST)
+    assert all(paragraph in result.text for paragraph in ARTICLE)
+    # the blocks around it are not the article's start
+    for furniture in ("Home", "World", "Share this", "Related stories"):
+        assert furniture not in result.text
 
 
 # Three pages of one site sharing a template whose furniture sits inside the article

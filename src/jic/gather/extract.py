@@ -1,22 +1,28 @@
 """Main text and metadata out of an HTML page.
 
 ``extract_html`` is the one entry point the rest of jic uses for pages, whether they
-come from a file, a feed entry's link or a member's submission. It works in three steps:
+come from a file, a feed entry's link or a member's submission. It works in four steps:
 
-1. **draft** (``draft_page``): parse the page once, run trafilatura twice on that tree
-   (its default extraction, which is recall-leaning, and ``favor_precision``), and
-   describe every line of the default text by what the line says (length, punctuation,
-   cue words, position) and where it sits in the page (inside a link, a list, a
-   ``<footer>``, a block whose class says "related" or "share", ...).
+1. **draft** (``draft_page``): parse the page once, run trafilatura once on that tree
+   (its default extraction, which is recall-leaning, with metadata), index the page's
+   blocks in one pass, and describe every line of the text by what the line says
+   (length, punctuation, cue words, position) and where it sits in the page (inside a
+   link, a list, a ``<footer>``, a block whose class says "related" or "share", ...).
 2. **cut** (``LineModel``): a small logistic model over those features says how likely
    each line is to be boilerplate (newsletter boxes, related headlines, bylines, photo
-   credits) and drops the likely ones. Its weights were fitted on the "tune" half of
-   trafilatura's evaluation set by ``bench/extraction.py --fit``; the other half is
-   held out. The cut never empties a page: if it would drop every line, nothing is cut.
-3. **site templates** (optional, ``jic.gather.templates.SiteTemplates``): a center reads
+   credits) and drops the likely ones. The cut never empties a page: if it would drop
+   every line, nothing is cut.
+3. **lead recovery** (a second ``LineModel``): headlines, standfirsts and lead paragraphs
+   often sit outside the container trafilatura picks as the body. The few text blocks
+   just before its first line are candidates; a model of their own decides which of
+   them are the article's start and puts those back in front.
+4. **site templates** (optional, ``jic.gather.templates.SiteTemplates``): a center reads
    the same sites every day, so lines that recur on the other pages of the same site
    (navigation, disclaimers, "more from us") are dropped too. With no other page of the
    site known, this step does nothing.
+
+Both models were fitted on the "tune" half of trafilatura's evaluation set by
+``bench/extraction.py --fit``; the other half is held out.
 """
 
 from __future__ import annotations
@@ -131,9 +137,38 @@ _BLOCK_TAGS = frozenset(
     ]
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Blocks that can hold a headline or a lead paragraph of their own: the candidates of
+# lead recovery are those of them with no such block inside.
+_LEAF_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "dd",
+        "dt",
+        "figcaption",
+        "div",
+        "td",
+        "th",
+        "pre",
+        "address",
+        "section",
+        "article",
+        "header",
+    ]
+)
 _ANCESTOR_DEPTH = 12
 _MIN_ANCHOR = 12
 _LINK_PAGE_DENSITY = 0.8
+# How far before the first extracted line lead recovery looks: blocks, then characters.
+_LEAD_BLOCKS = 8
+_LEAD_CHARS = 3000
 
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",
@@ -143,7 +178,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "ends_like_sentence",
     "ends_with_colon",
     "starts_with_bullet",
-    "kept_by_precision_run",
     "closeness_to_end",
     "closeness_to_start",
     "in_last_three",
@@ -170,6 +204,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "caption",
     "paragraph",
 )
+#: a lead candidate is described like a line, plus how close it stands to the body
+LEAD_FEATURE_NAMES: tuple[str, ...] = (*FEATURE_NAMES, "closeness_to_body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,56 +219,118 @@ class LineModel:
         z = sum(w * x for w, x in zip(self.weights, features, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
+    def is_boilerplate(self, features: Sequence[float]) -> bool:
+        return self.probability(features) >= self.threshold
+
 
 # Fitted by `python bench/extraction.py --fit` on the "tune" half only, one weight per
 # FEATURE_NAMES entry in that order; 1,655 labelled lines of 536 pages.
 DEFAULT_LINE_MODEL = LineModel(
     weights=(
-        1.9964,
-        -0.5901,
-        0.1047,
-        -0.2273,
-        -0.7025,
-        0.3646,
-        -0.4868,
-        -1.3917,
-        1.2762,
-        -0.1867,
-        0.363,
-        1.5854,
-        -0.5422,
-        0.6435,
-        2.4266,
-        1.1499,
-        0.4566,
-        -0.1088,
-        0.4768,
-        -0.6927,
-        0.0469,
-        -0.244,
-        -1.4659,
-        -0.9347,
-        0.1206,
-        -0.5148,
-        0.5965,
-        -0.7163,
-        0.5043,
-        -0.1778,
-        -0.4373,
-        0.0,
-        -0.3223,
+        0.8153,  # bias
+        -0.6405,  # log_length
+        0.0048,  # shorter_than_30
+        -0.2112,  # shorter_than_80
+        -0.6172,  # ends_like_sentence
+        0.3944,  # ends_with_colon
+        -0.4962,  # starts_with_bullet
+        1.3722,  # closeness_to_end
+        -0.055,  # closeness_to_start
+        0.3668,  # in_last_three
+        1.6406,  # anchor_coverage
+        -0.5324,  # is_anchor_text
+        0.6181,  # has_cue_word
+        2.494,  # short_with_cue_word
+        1.2001,  # uppercase_share
+        0.4548,  # all_caps
+        -0.0725,  # digit_share
+        0.5518,  # short_neighbours
+        -0.7275,  # short_among_short
+        0.023,  # table_row
+        -0.2249,  # has_address
+        -1.3641,  # few_lines
+        -0.8735,  # not_found_in_dom
+        0.3441,  # furniture_ancestors
+        -0.649,  # any_furniture_ancestor
+        1.0601,  # semantic_furniture
+        -0.5114,  # inside_link
+        0.7232,  # link_density
+        -0.1972,  # heading
+        -0.2672,  # list_item
+        0.0,  # caption
+        -0.341,  # paragraph
     ),
     threshold=0.5,
+)
+# The same for lead candidates, one weight per LEAD_FEATURE_NAMES entry; 116 labelled
+# candidates (27 of them article text). Cut at 0.3: a candidate is recovered only when
+# the model is fairly sure, because a wrong lead lands at the top of the text.
+DEFAULT_LEAD_MODEL = LineModel(
+    weights=(
+        3.0911,  # bias
+        -0.297,  # log_length
+        0.5993,  # shorter_than_30
+        2.5547,  # shorter_than_80
+        -0.9581,  # ends_like_sentence
+        0.0069,  # ends_with_colon
+        0.0,  # starts_with_bullet
+        0.1558,  # closeness_to_end
+        -1.6618,  # closeness_to_start
+        0.0145,  # in_last_three
+        -0.8358,  # anchor_coverage
+        0.6365,  # is_anchor_text
+        0.5528,  # has_cue_word
+        1.243,  # short_with_cue_word
+        0.568,  # uppercase_share
+        0.0,  # all_caps
+        0.1565,  # digit_share
+        -1.3397,  # short_neighbours
+        0.426,  # short_among_short
+        0.0,  # table_row
+        0.0,  # has_address
+        0.0,  # few_lines
+        0.0,  # not_found_in_dom
+        1.0003,  # furniture_ancestors
+        -0.0993,  # any_furniture_ancestor
+        0.7975,  # semantic_furniture
+        0.053,  # inside_link
+        -0.8176,  # link_density
+        -1.6829,  # heading
+        -1.334,  # list_item
+        0.906,  # caption
+        -0.7277,  # paragraph
+        -1.0045,  # closeness_to_body
+    ),
+    threshold=0.3,
 )
 
 
 @dataclass(slots=True)
 class Draft:
-    """A page after trafilatura and before the cut: lines, their features, metadata."""
+    """A page after trafilatura and before the cut.
+
+    ``lines`` and ``features`` describe trafilatura's text; ``leads`` and
+    ``lead_features`` the blocks just before its first line, in page order.
+    """
 
     lines: list[str]
     features: list[list[float]]
     metadata: dict[str, Any]
+    leads: list[str] = field(default_factory=list)
+    lead_features: list[list[float]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PageBlocks:
+    """One pass over a page's body: what ``draft_page`` and the site templates look up.
+
+    ``by_text``: innermost block element per normalised text; ``anchors``: link texts;
+    ``leaves``: blocks with no block inside, with their text, in page order.
+    """
+
+    by_text: dict[str, HtmlElement]
+    anchors: set[str]
+    leaves: list[tuple[HtmlElement, str]]
 
 
 def _shortish(line: str) -> bool:
@@ -240,7 +338,7 @@ def _shortish(line: str) -> bool:
 
 
 def _text_features(
-    lines: Sequence[str], i: int, precise: set[str], anchors: set[str], long_anchors: list[str]
+    lines: Sequence[str], i: int, anchors: set[str], long_anchors: list[str]
 ) -> list[float]:
     """What line ``i`` says and where it stands in the extracted text."""
     line = lines[i]
@@ -263,7 +361,6 @@ def _text_features(
         float(bool(_TERMINAL.search(line))),
         float(line.endswith(":")),
         float(line.startswith(("-", "|", ">", "•", "*"))),
-        float(line in precise),
         1.0 / (n - i),
         1.0 / (1 + i),
         float(i >= n - 3),
@@ -313,10 +410,19 @@ def _dom_features(element: HtmlElement | None) -> list[float]:
     ]
 
 
-def block_index(tree: HtmlElement) -> tuple[dict[str, HtmlElement], set[str]]:
-    """Innermost block element per normalised text, and the set of link texts, of a page."""
-    blocks: dict[str, HtmlElement] = {}
+def _leaf_parent(element: HtmlElement) -> HtmlElement | None:
+    node = element.getparent()
+    while node is not None and node.tag not in _LEAF_TAGS:
+        node = node.getparent()
+    return node
+
+
+def page_blocks(tree: HtmlElement) -> PageBlocks:
+    """Index a page's body blocks by text, its link texts, and its leaf blocks (one pass)."""
+    by_text: dict[str, HtmlElement] = {}
     anchors: set[str] = set()
+    candidates: list[tuple[HtmlElement, str]] = []
+    not_leaves: set[HtmlElement] = set()
     body = tree.find(".//body")
     for element in (body if body is not None else tree).iter():
         tag = element.tag
@@ -325,10 +431,23 @@ def block_index(tree: HtmlElement) -> tuple[dict[str, HtmlElement], set[str]]:
         text = norm(element.text_content())
         # iter() is document order, ancestors first: the last write is the innermost block
         if 3 <= len(text) <= 3000:
-            blocks[text] = element
+            by_text[text] = element
         if tag == "a" and len(text) >= 4:
             anchors.add(text)
-    return blocks, anchors
+        if tag in _LEAF_TAGS:
+            parent = _leaf_parent(element)
+            if parent is not None:
+                not_leaves.add(parent)
+            if text:
+                candidates.append((element, text))
+    leaves = [(element, text) for element, text in candidates if element not in not_leaves]
+    return PageBlocks(by_text, anchors, leaves)
+
+
+def block_index(tree: HtmlElement) -> tuple[dict[str, HtmlElement], set[str]]:
+    """Innermost block element per normalised text, and the set of link texts, of a page."""
+    blocks = page_blocks(tree)
+    return blocks.by_text, blocks.anchors
 
 
 def _run(tree: HtmlElement, url: str | None, **options: Any) -> dict[str, Any] | None:
@@ -349,8 +468,66 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
+def _body_start(leaves: Sequence[tuple[HtmlElement, str]], first: str) -> int | None:
+    """Index of the leaf block where the extracted text begins, if it can be found."""
+    for i, (_, text) in enumerate(leaves):
+        if text == first or (len(text) >= 20 and (text in first or first in text)):
+            return i
+    return None
+
+
+def lead_candidates(blocks: PageBlocks, lines: Sequence[str]) -> list[tuple[HtmlElement, str, int]]:
+    """Leaf blocks just before the first of ``lines``, as (element, text, blocks back)."""
+    start = _body_start(blocks.leaves, lines[0])
+    if start is None:
+        return []
+    known = set(lines)
+    found = []
+    chars = 0
+    window = blocks.leaves[max(0, start - _LEAD_BLOCKS) : start]
+    for back, (element, text) in enumerate(reversed(window), 1):
+        chars += len(text)
+        if chars > _LEAD_CHARS:
+            break
+        # the title often comes back inside the first lines: do not repeat it
+        if text in known or any(text in line for line in lines[:3]):
+            continue
+        found.append((element, text, back))
+    found.reverse()
+    return found
+
+
+def describe(lines: list[str], blocks: PageBlocks, metadata: dict[str, Any]) -> Draft:
+    """Features of the extracted ``lines`` and of the lead candidates before them."""
+    leads = lead_candidates(blocks, lines)
+    # one search per link text over the whole text, so each line only checks the few
+    # link texts that occur at all (pages with thousands of links made this quadratic)
+    whole = "\n".join([*(text for _, text, _ in leads), *lines])
+    long_anchors = [a for a in blocks.anchors if len(a) >= _MIN_ANCHOR and a in whole]
+    features = [
+        _text_features(lines, i, blocks.anchors, long_anchors)
+        + _dom_features(blocks.by_text.get(line))
+        for i, line in enumerate(lines)
+    ]
+    # a candidate is read in the place it would take: in front of the extracted lines
+    extended = [text for _, text, _ in leads] + lines
+    lead_features = [
+        _text_features(extended, i, blocks.anchors, long_anchors)
+        + _dom_features(element)
+        + [1.0 / back]
+        for i, (element, _, back) in enumerate(leads)
+    ]
+    return Draft(
+        lines=lines,
+        features=features,
+        metadata=metadata,
+        leads=[text for _, text, _ in leads],
+        lead_features=lead_features,
+    )
+
+
 def draft_page(html: str | bytes, url: str | None = None) -> Draft | None:
-    """Run the extractors on ``html`` and describe each line; None when there is no text."""
+    """Run the extractor on ``html`` and describe each line; None when there is no text."""
     tree = parse_html(html)
     if tree is None:
         return None
@@ -359,16 +536,7 @@ def draft_page(html: str | bytes, url: str | None = None) -> Draft | None:
     lines = [norm(line) for line in text.split("\n") if line.strip()]
     if data is None or not lines:
         return None
-    precise_data = _run(tree, url, with_metadata=False, favor_precision=True)
-    precise_text = (precise_data or {}).get("text") or ""
-    precise = {norm(line) for line in precise_text.split("\n")}
-    blocks, anchors = block_index(tree)
-    long_anchors = [a for a in anchors if len(a) >= _MIN_ANCHOR]
-    features = [
-        _text_features(lines, i, precise, anchors, long_anchors) + _dom_features(blocks.get(line))
-        for i, line in enumerate(lines)
-    ]
-    return Draft(lines=lines, features=features, metadata=data)
+    return describe(lines, page_blocks(tree), data)
 
 
 def _is_link_text(features: Sequence[float]) -> bool:
@@ -384,22 +552,31 @@ def cut(
     draft: Draft,
     model: LineModel = DEFAULT_LINE_MODEL,
     *,
+    lead_model: LineModel = DEFAULT_LEAD_MODEL,
     template_lines: frozenset[str] = frozenset(),
 ) -> tuple[list[str], list[str]]:
-    """Split a draft's lines into (kept, dropped).
+    """Split a draft's lines into (kept, dropped), recovered lead blocks first in kept.
 
     When every line looks like boilerplate the cut is undone (a short page is better
     than none), unless every line is link text: then the page is a menu or an index
-    and nothing is kept.
+    and nothing is kept. Lead candidates the model rejects were never part of the text,
+    so they are not listed as dropped.
     """
     kept: list[str] = []
     dropped: list[str] = []
     for line, features in zip(draft.lines, draft.features, strict=True):
-        boiler = line in template_lines or model.probability(features) >= model.threshold
+        boiler = line in template_lines or model.is_boilerplate(features)
         (dropped if boiler else kept).append(line)
     if not kept and not all(map(_is_link_text, draft.features)):
-        return list(draft.lines), []
-    return kept, dropped
+        kept, dropped = list(draft.lines), []
+    if not kept:
+        return kept, dropped
+    leads = [
+        line
+        for line, features in zip(draft.leads, draft.lead_features, strict=True)
+        if line not in template_lines and not lead_model.is_boilerplate(features)
+    ]
+    return leads + kept, dropped
 
 
 def _date(value: str | None) -> datetime | None:
@@ -418,19 +595,23 @@ def extract_html(
     *,
     templates: SiteTemplates | None = None,
     model: LineModel = DEFAULT_LINE_MODEL,
+    lead_model: LineModel = DEFAULT_LEAD_MODEL,
 ) -> Extracted | None:
     """The article in ``html`` with its metadata, or None when it holds no main text.
 
     ``templates``, when given, holds other pages of the same sites (see
     ``SiteTemplates.learn``); lines that recur on them are dropped as site furniture.
+    ``model`` and ``lead_model`` replace the shipped boilerplate and lead models.
     """
     draft = draft_page(html, url)
     if draft is None:
         return None
     template_lines = (
-        templates.recurring(html, url, draft.lines) if templates is not None else frozenset()
+        templates.recurring(html, url, [*draft.leads, *draft.lines])
+        if templates is not None
+        else frozenset()
     )
-    kept, dropped = cut(draft, model, template_lines=template_lines)
+    kept, dropped = cut(draft, model, lead_model=lead_model, template_lines=template_lines)
     if not kept:
         return None
     data = draft.metadata
