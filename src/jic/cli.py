@@ -28,15 +28,18 @@ from typer.core import TyperGroup
 from jic import __version__
 from jic.analyse import search as search_view
 from jic.center.founding import Founding, found_center
+from jic.cli_center import register as register_center_commands
 from jic.domain import TLP, IngestOutcome, IngestStatus
-from jic.errors import InputError, JicError
+from jic.errors import AccessError, InputError, JicError
 from jic.gather.files import FileOptions, parse_when, read_paths
 from jic.gather.ingest import IngestTarget, ingest
 from jic.interop.export import FORMATS, records, write_records
 from jic.settings import Settings
 from jic.store import audit
 from jic.store import documents as document_repo
+from jic.store import users as user_repo
 from jic.store.database import Store, open_store
+from jic.store.visibility import OPERATOR, Reader
 
 EXIT_ERROR = 2
 EXIT_ITEMS_FAILED = 1
@@ -76,6 +79,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 @dataclass(slots=True)
 class State:
     settings: Settings
+    as_user: str | None = None
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -109,6 +113,15 @@ def root(
         str | None,
         typer.Option("--db", help="Database URL, e.g. postgresql://... (env JIC_DATABASE_URL)."),
     ] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Act and read as this user, under the sharing policy (env JIC_USER). "
+            "Without it the CLI is the local operator and sees everything.",
+            envvar="JIC_USER",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -118,7 +131,20 @@ def root(
         overrides["home"] = home
     if db is not None:
         overrides["database_url"] = db
-    ctx.obj = State(Settings(**overrides))
+    ctx.obj = State(Settings(**overrides), as_user)
+
+
+def _reader(ctx: typer.Context, store: Store) -> Reader:
+    """Whom reads are for: the --as user under the policy, or the local operator."""
+    state = ctx.find_object(State)
+    assert state is not None
+    if state.as_user is None:
+        return OPERATOR
+    with store.read() as connection:
+        user = user_repo.get_user(connection, state.as_user)
+    if user.disabled:
+        raise AccessError(f"the user {user.name!r} is disabled", "ask an officer of its member")
+    return Reader(user.viewer, publish_clear=state.settings.publish_clear)
 
 
 @app.command()
@@ -262,7 +288,8 @@ def search_command(
 ) -> None:
     """Search documents, best match first, with snippets."""
     with _store(ctx) as store:
-        result = search_view.search(store, query, limit=limit, offset=offset)
+        reader = _reader(ctx, store)
+        result = search_view.search(store, query, limit=limit, offset=offset, reader=reader)
     if as_json:
         out.print_json(json.dumps(search_view.result_record(result), ensure_ascii=False))
         return
@@ -307,7 +334,7 @@ def export_documents(
             f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
         )
     with _store(ctx) as store, store.read() as connection:
-        rows = records(connection)
+        rows = records(connection, reader=_reader(ctx, store))
         if out_file is None:
             count = write_records(rows, sys.stdout, fmt)
         else:
@@ -323,7 +350,7 @@ def status(
 ) -> None:
     """Counts per source, language, TLP and processing state."""
     with _store(ctx) as store, store.read() as connection:
-        counts = document_repo.status(connection)
+        counts = document_repo.status(connection, _reader(ctx, store))
     if as_json:
         out.print_json(
             json.dumps(
@@ -606,6 +633,9 @@ def gather(
         except KeyboardInterrupt:
             stop.set()
             out.print("Stopped.")
+
+
+register_center_commands(app, JicGroup, _store, out)
 
 
 if __name__ == "__main__":

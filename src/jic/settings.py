@@ -75,6 +75,10 @@ class Settings(BaseSettings):
         default=3, description="Tries per feed entry before it is left as failed."
     )
 
+    publish_clear: bool = Field(
+        default=False,
+        description="Let readers without an account see TLP:CLEAR items through the API.",
+    )
     cache_dir: Path | None = Field(
         default=None,
         description="Built indexes (the gazetteer); default <home>/cache. Safe to delete.",

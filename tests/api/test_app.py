@@ -33,10 +33,10 @@ def add_document(store: Store, text: str, url: str) -> None:
 
 
 @pytest.fixture
-def client(store: Store, backend: Backend) -> Iterator[TestClient]:
+def client(store: Store, backend: Backend, auth: dict[str, str]) -> Iterator[TestClient]:
     text = "Convoy reaches Raqqa\n\nAn aid convoy reached <Raqqa> on Sunday."
     add_document(store, text, "https://example.org/convoy")
-    with TestClient(create_app(backend.settings, store)) as test_client:
+    with TestClient(create_app(backend.settings, store), headers=auth) as test_client:
         yield test_client
 
 

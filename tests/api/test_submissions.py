@@ -14,8 +14,8 @@ from jic.store.database import Store
 
 
 @pytest.fixture
-def client(store: Store, backend: Backend) -> Iterator[TestClient]:
-    with TestClient(create_app(backend.settings, store)) as test_client:
+def client(store: Store, backend: Backend, auth: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(create_app(backend.settings, store), headers=auth) as test_client:
         yield test_client
 
 

@@ -87,3 +87,12 @@ def test_reordered_rows_are_detected(logged: Store) -> None:
     result = verify(logged)
     assert not result.ok
     assert result.first_bad_id == first
+
+
+def test_deleting_the_last_entry_is_detected(logged: Store) -> None:
+    last = ids(logged)[-1]
+    with logged.write() as connection:
+        connection.execute(audit_log.delete().where(audit_log.c.id == last))
+    result = verify(logged)
+    assert not result.ok and result.first_bad_id == last
+    assert "should end at entry" in result.reason

@@ -10,11 +10,14 @@ from jic.store import search as store_search
 from jic.store.database import Store
 from jic.store.search import MARK_END, MARK_START
 from jic.store.times import iso
+from jic.store.visibility import OPERATOR, Reader
 
 
-def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+def search(
+    store: Store, query: str, *, limit: int = 20, offset: int = 0, reader: Reader = OPERATOR
+) -> SearchResult:
     with store.read() as connection:
-        return store_search.search(connection, query, limit=limit, offset=offset)
+        return store_search.search(connection, query, limit=limit, offset=offset, reader=reader)
 
 
 def snippet_html(snippet: str) -> str:

@@ -19,14 +19,17 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from jic import __version__
 from jic.analyse import search as search_view
-from jic.errors import JicError
+from jic.center.policy import Viewer
+from jic.errors import AccessError, JicError
 from jic.gather.ingest import IngestTarget, ingest
 from jic.gather.submissions import Submission, SubmissionBatch, to_offer
 from jic.interop.export import document_record
 from jic.settings import Settings
 from jic.store import documents as document_repo
-from jic.store import members as member_repo
+from jic.store import users as user_repo
 from jic.store.database import Store, open_store
+from jic.store.users import TokenRefused
+from jic.store.visibility import Reader
 
 
 def _envelope(
@@ -42,6 +45,29 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_reader(request: Request, store: StoreDep) -> Reader:
+    """Who is asking: the user behind the bearer token; without one, the public (which
+    sees TLP:CLEAR only, and only when the center publishes)."""
+    settings: Settings = request.app.state.settings
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        if settings.publish_clear:
+            return Reader(Viewer.public(), publish_clear=True)
+        raise TokenRefused(
+            "this center needs a token", "send Authorization: Bearer TOKEN (jic tokens create)"
+        )
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenRefused("only bearer tokens are accepted", "send Authorization: Bearer TOKEN")
+    with store.write() as connection:  # writes last_used_at
+        user = user_repo.authenticate(connection, token.strip())
+    request.state.user = user
+    return Reader(user.viewer, publish_clear=settings.publish_clear)
+
+
+ReaderDep = Annotated[Reader, Depends(get_reader)]
 
 
 # Names the local server answers to. Refusing any other Host header stops DNS
@@ -66,6 +92,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         app.state.store = store or open_store(settings)
+        app.state.settings = settings
         try:
             yield
         finally:
@@ -87,11 +114,6 @@ def create_app(
 
     add_pages(app)
     return app
-
-
-def _local_member(store: Store) -> str:
-    with store.read() as connection:
-        return member_repo.list_members(connection)[0].name
 
 
 def _errors(app: FastAPI) -> None:
@@ -119,9 +141,9 @@ def _routes(app: FastAPI) -> None:
         return {"status": "ok", "version": __version__}
 
     @app.get("/api/v1/status", tags=["center"])
-    def status(store: StoreDep) -> dict[str, Any]:
+    def status(store: StoreDep, reader: ReaderDep) -> dict[str, Any]:
         with store.read() as connection:
-            counts = document_repo.status(connection)
+            counts = document_repo.status(connection, reader)
         return {
             "documents": counts.documents,
             "sources": dict(counts.by_source),
@@ -132,24 +154,31 @@ def _routes(app: FastAPI) -> None:
     @app.get("/api/v1/search", tags=["search"])
     def search(
         store: StoreDep,
+        reader: ReaderDep,
         q: Annotated[str, Query(min_length=1, max_length=1000)],
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     ) -> dict[str, Any]:
-        return search_view.result_record(search_view.search(store, q, limit=limit, offset=offset))
+        found = search_view.search(store, q, limit=limit, offset=offset, reader=reader)
+        return search_view.result_record(found)
 
     @app.post("/api/v1/documents", tags=["documents"], status_code=201)
     def submit(
+        request: Request,
         store: StoreDep,
+        reader: ReaderDep,
         body: Submission | SubmissionBatch,
-        member: Annotated[str | None, Query(max_length=200)] = None,
         source: Annotated[str | None, Query(max_length=200)] = None,
     ) -> dict[str, Any]:
-        """Submit one document or a batch ``{"documents": [...]}``; returns one outcome each."""
+        """Submit one document or a batch ``{"documents": [...]}`` for your member;
+        returns one outcome each, in order."""
+        user = getattr(request.state, "user", None)
+        if user is None:
+            raise AccessError("submitting needs a user", "send Authorization: Bearer TOKEN")
         batch = body.documents if isinstance(body, SubmissionBatch) else [body]
-        who = member or _local_member(store)
-        offers = (to_offer(item, who, f"documents[{n}]") for n, item in enumerate(batch))
-        report = ingest(store, offers, IngestTarget(member=who, source=source))
+        offers = (to_offer(item, user.member, f"documents[{n}]") for n, item in enumerate(batch))
+        target = IngestTarget(member=user.member, source=source, user=user.name, user_id=user.id)
+        report = ingest(store, offers, target)
         return {
             "outcomes": [
                 {
@@ -163,6 +192,6 @@ def _routes(app: FastAPI) -> None:
         }
 
     @app.get("/api/v1/documents/{document_id}", tags=["documents"])
-    def document(store: StoreDep, document_id: int) -> dict[str, Any]:
+    def document(store: StoreDep, reader: ReaderDep, document_id: int) -> dict[str, Any]:
         with store.read() as connection:
-            return document_record(document_repo.get(connection, document_id))
+            return document_record(document_repo.get(connection, document_id, reader))

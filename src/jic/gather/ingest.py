@@ -48,6 +48,7 @@ class IngestTarget:
     member: str
     source: str | None = None
     user: str | None = None
+    user_id: int | None = None
     batch_size: int = 200
 
 
@@ -62,7 +63,7 @@ def ingest(
     with store.write() as connection:
         member = member_repo.get_member(connection, target.member)
         actor = audit.Actor(member=member.name, user=target.user)
-        context = BatchContext(member=member, actor=actor)
+        context = BatchContext(member=member, actor=actor, submitted_by=target.user_id)
         if target.source:
             source = source_repo.get_or_create(connection, target.source, owner=member, actor=actor)
             context.source_id, context.source_tlp = source.id, source.tlp

@@ -22,6 +22,7 @@ from jic.errors import InputError
 from jic.store import documents as document_repo
 from jic.store import processing
 from jic.store.times import iso
+from jic.store.visibility import OPERATOR, Reader
 
 SCHEMA_VERSION = "1"
 FORMATS = ("jsonl", "csv")
@@ -123,10 +124,12 @@ def _place(place: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def records(connection: Connection, *, batch: int = 500) -> Iterator[dict[str, Any]]:
-    """Every document with its processed fields, in id order, read in batches."""
+def records(
+    connection: Connection, *, batch: int = 500, reader: Reader = OPERATOR
+) -> Iterator[dict[str, Any]]:
+    """Every document the reader may see, with its processed fields, in id order."""
     pending: list[Document] = []
-    for document in document_repo.iterate(connection, batch=batch):
+    for document in document_repo.iterate(connection, batch=batch, reader=reader):
         pending.append(document)
         if len(pending) == batch:
             yield from _with_outputs(connection, pending)

@@ -3,7 +3,8 @@
 Each entry's ``digest`` is the SHA-256 of its canonical detail, and its ``hash`` the
 SHA-256 of the entry's fields together with the previous entry's hash. Changing,
 deleting or reordering any row breaks the chain from that row on, and ``verify``
-names the first entry where it breaks.
+names the first entry where it breaks. A head row (``audit_head``) keeps the newest
+hash and the count, so deleting the last entries is caught as well.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from jic.store.schema import audit_log
+from jic.store.schema import audit_head, audit_log
 from jic.store.times import as_utc, iso
 
 GENESIS = "0" * 64
@@ -82,8 +83,24 @@ def append(
         "prev_hash": tip or GENESIS,
     }
     row["hash"] = _entry_hash(_hashed_fields(_Row(row)))
-    connection.execute(audit_log.insert().values(**row))
+    key = connection.execute(audit_log.insert().values(**row)).inserted_primary_key
+    assert key is not None
+    _move_head(connection, int(key[0]), str(row["hash"]))
     return str(row["hash"])
+
+
+def _move_head(connection: Connection, last_id: int, last_hash: str) -> None:
+    """The head row records the newest entry and the count, in the same transaction, so
+    deleting the last entries (which leaves a valid chain behind) is noticed too."""
+    moved = connection.execute(
+        audit_head.update()
+        .where(audit_head.c.id == 1)
+        .values(last_id=last_id, last_hash=last_hash, entries=audit_head.c.entries + 1)
+    )
+    if moved.rowcount == 0:
+        connection.execute(
+            audit_head.insert().values(id=1, last_id=last_id, last_hash=last_hash, entries=1)
+        )
 
 
 class _Row:
@@ -116,4 +133,13 @@ def verify(connection: Connection) -> VerifyResult:
         if _entry_hash(_hashed_fields(row)) != row.hash:
             return VerifyResult(False, count, row.id, "its fields were changed")
         prev = row.hash
+    head = connection.execute(select(audit_head).where(audit_head.c.id == 1)).first()
+    if head is not None and (head.last_hash != prev or head.entries != count):
+        return VerifyResult(
+            False,
+            count,
+            head.last_id,
+            f"the log should end at entry {head.last_id} after {head.entries} entries; "
+            f"it holds {count}",
+        )
     return VerifyResult(True, count)

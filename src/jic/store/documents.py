@@ -23,6 +23,7 @@ from jic.store import audit
 from jic.store.members import Member
 from jic.store.schema import document_stages, documents, members, sightings, sources
 from jic.store.times import as_utc, maybe_utc, now
+from jic.store.visibility import OPERATOR, Reader, visible
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class BatchContext:
     actor: audit.Actor
     source_id: int | None = None
     source_tlp: TLP | None = None
+    submitted_by: int | None = None  # the user, when a user submitted (RED needs it)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -162,6 +164,7 @@ class _Batch:
             "size": item.size,
             "lossy": item.lossy,
             "version_of": self.latest.get(item.location),
+            "submitted_by": context.submitted_by,
             "meta": meta or None,
         }
 
@@ -249,8 +252,12 @@ def to_document(row: Row[Any]) -> Document:
     )
 
 
-def get(connection: Connection, document_id: int) -> Document:
-    row = connection.execute(_select().where(documents.c.id == document_id)).first()
+def get(connection: Connection, document_id: int, reader: Reader = OPERATOR) -> Document:
+    """One document; a document the reader may not see is "not found", like one that
+    does not exist, so that its existence is not revealed."""
+    row = connection.execute(
+        _select().where(documents.c.id == document_id, visible(connection, reader))
+    ).first()
     if row is None:
         raise NotFoundError(f"no document {document_id}", "list documents with `jic search`")
     return to_document(row)
@@ -266,20 +273,29 @@ def latest_text(connection: Connection, member_id: int, location: str) -> str | 
     ).scalar()
 
 
-def get_many(connection: Connection, ids: Sequence[int]) -> list[Document]:
-    """The documents with these ids, in id order (missing ids are left out)."""
+def get_many(
+    connection: Connection, ids: Sequence[int], reader: Reader = OPERATOR
+) -> list[Document]:
+    """The documents with these ids that the reader may see, in id order."""
     rows = connection.execute(
-        _select().where(documents.c.id.in_(list(ids))).order_by(documents.c.id)
+        _select()
+        .where(documents.c.id.in_(list(ids)), visible(connection, reader))
+        .order_by(documents.c.id)
     )
     return [to_document(row) for row in rows]
 
 
-def iterate(connection: Connection, *, batch: int = 500) -> Iterator[Document]:
-    """Every document in id order, fetched in batches so memory stays flat."""
+def iterate(
+    connection: Connection, *, batch: int = 500, reader: Reader = OPERATOR
+) -> Iterator[Document]:
+    """Every document the reader may see, in id order, fetched in batches."""
     last = 0
     while True:
         rows = connection.execute(
-            _select().where(documents.c.id > last).order_by(documents.c.id).limit(batch)
+            _select()
+            .where(documents.c.id > last, visible(connection, reader))
+            .order_by(documents.c.id)
+            .limit(batch)
         ).all()
         if not rows:
             return
@@ -288,8 +304,9 @@ def iterate(connection: Connection, *, batch: int = 500) -> Iterator[Document]:
         last = rows[-1].id
 
 
-def count(connection: Connection) -> int:
-    return int(connection.execute(select(func.count()).select_from(documents)).scalar_one())
+def count(connection: Connection, reader: Reader = OPERATOR) -> int:
+    query = select(func.count()).select_from(documents).where(visible(connection, reader))
+    return int(connection.execute(query).scalar_one())
 
 
 @dataclass(slots=True)
@@ -304,43 +321,49 @@ class StatusCounts:
     versions: int
 
 
-def status(connection: Connection) -> StatusCounts:
-    """Counts for `jic status`."""
+def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
+    """Counts for `jic status`, over the documents the reader may see only (a count
+    must not reveal a hidden item)."""
+    seen = visible(connection, reader)
+
+    def counted(*where: Any) -> int:
+        query = select(func.count()).select_from(documents).where(seen, *where)
+        return int(connection.execute(query).scalar_one())
 
     def grouped(column: Any, label_none: str) -> list[tuple[str, int]]:
         rows = connection.execute(
-            select(column, func.count()).group_by(column).order_by(func.count().desc(), column)
+            select(column, func.count())
+            .select_from(documents)
+            .outerjoin(sources, sources.c.id == documents.c.source_id)
+            .where(seen)
+            .group_by(column)
+            .order_by(func.count().desc(), column)
         )
         return [(value if value is not None else label_none, int(n)) for value, n in rows]
 
-    by_source = [
-        (name if name is not None else "(no source)", int(n))
-        for name, n in connection.execute(
-            select(sources.c.name, func.count(documents.c.id))
-            .select_from(documents)
-            .outerjoin(sources, sources.c.id == documents.c.source_id)
-            .group_by(sources.c.name)
-            .order_by(func.count(documents.c.id).desc())
-        )
-    ]
     by_stage = [
         (stage, state, int(n))
         for stage, state, n in connection.execute(
             select(document_stages.c.stage, document_stages.c.state, func.count())
+            .join(documents, documents.c.id == document_stages.c.document_id)
+            .where(seen)
             .group_by(document_stages.c.stage, document_stages.c.state)
             .order_by(document_stages.c.stage, document_stages.c.state)
         )
     ]
-    scalar = connection.execute
+    sighted = (
+        select(func.count())
+        .select_from(sightings)
+        .join(documents, documents.c.id == sightings.c.document_id)
+        .where(seen)
+    )
     return StatusCounts(
-        documents=count(connection),
-        sightings=int(scalar(select(func.count()).select_from(sightings)).scalar_one()),
-        by_source=by_source,
+        documents=counted(),
+        sightings=int(connection.execute(sighted).scalar_one()),
+        by_source=grouped(sources.c.name, "(no source)"),
         by_language=grouped(documents.c.language, "(unknown)"),
         by_tlp=grouped(documents.c.tlp, "(none)"),
         by_stage=by_stage,
-        lossy=int(scalar(select(func.count()).where(documents.c.lossy.is_(True))).scalar_one()),
-        versions=int(
-            scalar(select(func.count()).where(documents.c.version_of.is_not(None))).scalar_one()
-        ),
+        lossy=counted(documents.c.lossy.is_(True)),
+        versions=counted(documents.c.version_of.is_not(None)),
     )

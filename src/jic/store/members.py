@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, func, select
 
+from jic.center.rotation import Admission, Rotation
 from jic.domain import TLP
 from jic.errors import InputError, NotFoundError
 from jic.store import audit
@@ -142,3 +143,66 @@ def to_member(row: Row[Any]) -> Member:
         rotation_position=row.rotation_position,
         default_tlp=TLP(row.default_tlp),
     )
+
+
+def rotation(connection: Connection) -> Rotation[str]:
+    """The center's chair rotation: founding order, first chair, start, term, and the
+    members admitted into the rotation later."""
+    info = center_info(connection)
+    everyone = list_members(connection)
+    founders = sorted(
+        (m for m in everyone if m.founding and m.rotation_position is not None),
+        key=lambda m: m.rotation_position or 0,
+    )
+    admitted = connection.execute(
+        select(members.c.name, members.c.admitted_at)
+        .where(members.c.founding.is_(False), members.c.rotation_position.is_not(None))
+        .order_by(members.c.rotation_position)
+    )
+    admissions = [Admission(row.name, as_utc(row.admitted_at)) for row in admitted]
+    return Rotation(
+        [m.name for m in founders],
+        info.first_chair,
+        info.rotation_start,
+        info.term_months,
+        admissions,
+    )
+
+
+def add_member(
+    connection: Connection,
+    name: str,
+    *,
+    in_rotation: bool,
+    actor: audit.Actor,
+    default_tlp: TLP = TLP.AMBER,
+) -> Member:
+    """Admit a member (a chair action: the caller checks who may)."""
+    if not name.strip() or len(name) > 200:
+        raise InputError("a member name must be 1 to 200 characters", "choose another name")
+    if connection.execute(select(members.c.id).where(members.c.name == name)).first():
+        raise InputError(f"a member named {name!r} exists already", "choose another name")
+    position = None
+    if in_rotation:
+        highest = connection.execute(select(func.max(members.c.rotation_position))).scalar()
+        position = (highest or 0) + 1
+    member_id = new_id(
+        connection.execute(
+            members.insert().values(
+                name=name,
+                founding=False,
+                rotation_position=position,
+                default_tlp=default_tlp.value,
+                admitted_at=now(),
+            )
+        )
+    )
+    audit.append(
+        connection,
+        actor,
+        "member.admit",
+        object_type="member",
+        object_id=member_id,
+        detail={"name": name, "in_rotation": in_rotation},
+    )
+    return get_member(connection, name)

@@ -168,6 +168,7 @@ documents = Table(
     Column("lossy", Boolean, nullable=False, default=False),
     Column("version_of", Integer, ForeignKey("documents.id"), nullable=True),
     Column("meta", JSON, nullable=True),
+    Column("submitted_by", Integer, ForeignKey("users.id"), nullable=True),
     # The same bytes stored twice by one member are one document; other members'
     # copies stay separate so that no member learns of another's hidden item.
     UniqueConstraint("member_id", "sha256", name="uq_documents_member_sha256"),
@@ -214,6 +215,15 @@ process_leases = Table(
     Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
     Column("worker", String(200), nullable=False),
     Column("until", UTCDateTime(), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("entries", Integer, nullable=False),
 )
 
 audit_log = Table(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, select, text
 from sqlalchemy.exc import OperationalError
 
 from jic import query as q
@@ -17,36 +17,53 @@ from jic.domain import SearchHit, SearchResult
 from jic.errors import QueryError
 from jic.store.schema import documents, sources
 from jic.store.times import maybe_utc
+from jic.store.visibility import OPERATOR, Reader, fragment, visible
 
 MARK_START = "\x02"
 MARK_END = "\x03"
 ELLIPSIS = "…"
 
 
-def search(connection: Connection, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+def search(
+    connection: Connection,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    reader: Reader = OPERATOR,
+) -> SearchResult:
+    """Documents matching ``query`` that ``reader`` may see, best first; the total
+    counts only those, so it reveals nothing hidden."""
     node = q.parse(query)
     if connection.dialect.name == "sqlite":
-        return _search_sqlite(connection, query, node, limit, offset)
-    return _search_postgres(connection, query, node, limit, offset)
+        return _search_sqlite(connection, query, node, limit, offset, reader)
+    return _search_postgres(connection, query, node, limit, offset, reader)
 
 
 def _search_sqlite(
-    connection: Connection, query: str, node: q.Node, limit: int, offset: int
+    connection: Connection, query: str, node: q.Node, limit: int, offset: int, reader: Reader
 ) -> SearchResult:
     match = q.to_fts5(node)
+    seen, params = fragment(connection, reader)
     # Title matches weigh five times body matches (bm25 column weights).
     sql = text(
-        "SELECT d.id, d.title, d.url, d.language, d.published_at, s.name AS source_name, "
+        "SELECT documents.id, documents.title, documents.url, documents.language, "
+        "documents.published_at, s.name AS source_name, "
         f"snippet(documents_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', 24) AS snippet, "
         "bm25(documents_fts, 5.0, 1.0) AS score "
-        "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-        "LEFT JOIN sources s ON s.id = d.source_id "
-        "WHERE documents_fts MATCH :match ORDER BY score LIMIT :limit OFFSET :offset"
+        "FROM documents_fts JOIN documents ON documents.id = documents_fts.rowid "
+        "LEFT JOIN sources s ON s.id = documents.source_id "
+        f"WHERE documents_fts MATCH :match AND {seen} "
+        "ORDER BY score LIMIT :limit OFFSET :offset"
     )
-    total_sql = text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :match")
+    total_sql = text(
+        "SELECT count(*) FROM documents_fts JOIN documents ON documents.id = documents_fts.rowid "
+        f"WHERE documents_fts MATCH :match AND {seen}"
+    )
     try:
-        rows = connection.execute(sql, {"match": match, "limit": limit, "offset": offset}).all()
-        total = int(connection.execute(total_sql, {"match": match}).scalar_one())
+        page = {"match": match, "limit": limit, "offset": offset, **params}
+        rows = connection.execute(sql, page).all()
+        total = int(connection.execute(total_sql, {"match": match, **params}).scalar_one())
     except OperationalError as exc:  # FTS5 rejects some inputs that survive quoting
         raise QueryError(
             f"the search index cannot read this query ({exc.orig})", "simplify it"
@@ -70,11 +87,11 @@ def _tsquery(node: q.Node) -> ColumnElement[Any]:
 
 
 def _search_postgres(
-    connection: Connection, query: str, node: q.Node, limit: int, offset: int
+    connection: Connection, query: str, node: q.Node, limit: int, offset: int, reader: Reader
 ) -> SearchResult:
     tsquery = _tsquery(node).label("q")
     tsv: ColumnElement[Any] = literal_column("documents.tsv")
-    matches = tsv.op("@@")(tsquery)
+    matches = and_(tsv.op("@@")(tsquery), visible(connection, reader))
     rank = func.ts_rank_cd(tsv, tsquery).label("score")
     headline = func.ts_headline(
         "english",
