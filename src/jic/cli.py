@@ -29,6 +29,7 @@ from jic import __version__
 from jic.analyse import search as search_view
 from jic.center.founding import Founding, found_center
 from jic.cli_center import register as register_center_commands
+from jic.cli_center import register_sharing
 from jic.domain import TLP, IngestOutcome, IngestStatus
 from jic.errors import AccessError, InputError, JicError
 from jic.gather.files import FileOptions, parse_when, read_paths
@@ -249,6 +250,15 @@ def ingest_command(
         source=source,
         batch_size=settings.ingest_batch_size,
     )
+    state = ctx.find_object(State)
+    if state is not None and state.as_user is not None:
+        with _store(ctx) as store, store.read() as connection:
+            user = user_repo.get_user(connection, state.as_user)
+        if member and member != user.member:
+            raise AccessError(
+                f"{user.name} submits for {user.member}, not {member}", "drop --member"
+            )
+        target.member, target.user, target.user_id = user.member, user.name, user.id
     with _store(ctx) as store, _progress("ingesting") as tick:
 
         def on_item(outcome: IngestOutcome) -> None:
@@ -340,6 +350,20 @@ def export_documents(
         else:
             with out_file.open("w", encoding="utf-8", newline="") as handle:
                 count = write_records(rows, handle, fmt)
+    with _store(ctx) as store, store.write() as connection:
+        state = ctx.find_object(State)
+        who = state.as_user if state is not None else None
+        audit.append(
+            connection,
+            audit.Actor(user=who),
+            "export.documents",
+            object_type="export",
+            detail={
+                "format": fmt,
+                "documents": count,
+                "to": str(out_file) if out_file else "stdout",
+            },
+        )
     err.print(f"Exported {count} document(s)" + (f" to {out_file}" if out_file else ""))
 
 
@@ -441,6 +465,57 @@ def process_command(
         err.print(f"[red]failed[/] document {doc_id} at {stage}: {escape(reason)}")
     if report.errors:
         raise typer.Exit(EXIT_ITEMS_FAILED)
+
+
+@audit_app.command("show")
+def audit_show(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="From this time on (ISO 8601).")] = None,
+    actor: Annotated[str | None, typer.Option(help="A user or member name.")] = None,
+    object_id: Annotated[str | None, typer.Option("--object", help="An object id.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines.")] = False,
+) -> None:
+    """Read the audit log, newest first: officers see their member's entries, the
+    chair's officers and the local operator see all."""
+    from datetime import UTC, datetime
+
+    from jic.store import members as member_repo
+
+    with _store(ctx) as store:
+        state = ctx.find_object(State)
+        member = None
+        if state is not None and state.as_user is not None:
+            with store.read() as connection:
+                user = user_repo.get_user(connection, state.as_user)
+                chair = member_repo.rotation(connection).term_at(datetime.now(UTC)).chair
+            if user.role != "officer":
+                raise AccessError("the audit log is for officers", "ask an officer of your member")
+            member = None if user.member == chair else user.member
+        with store.read() as connection:
+            found = audit.entries(
+                connection,
+                since=parse_when(since) if since else None,
+                actor=actor,
+                object_id=object_id,
+                member=member,
+                limit=limit,
+            )
+    if as_json:
+        for entry in found:
+            typer.echo(json.dumps(entry, ensure_ascii=False))
+        return
+    table = Table("id", "at", "who", "action", "object")
+    for entry in found:
+        who = "/".join(x for x in (entry["member"], entry["user"]) if x) or "jic"
+        table.add_row(
+            str(entry["id"]),
+            entry["at"],
+            escape(who),
+            entry["action"],
+            escape(entry["object"] or ""),
+        )
+    out.print(table)
 
 
 @app.command()
@@ -636,6 +711,7 @@ def gather(
 
 
 register_center_commands(app, JicGroup, _store, out)
+register_sharing(app, _store, out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from jic.center.actions import change_tlp, note_handovers, require_chair
 from jic.center.rotation import NoChairError, Term
+from jic.domain import TLP
 from jic.errors import AccessError
 from jic.gather.files import parse_when
 from jic.store import audit
@@ -104,12 +106,10 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
         with store_of(ctx) as store:
             user = _acting(ctx, store)
             with store.write() as connection:
-                chair = member_repo.rotation(connection).term_at(datetime.now(UTC)).chair
-                if user is None or user.role != "officer" or user.member != chair:
-                    raise AccessError(
-                        f"admitting a member is a chair action; {chair} chairs now",
-                        f"run it as an officer of {chair}: jic --as USER members add ...",
-                    )
+                rotation = member_repo.rotation(connection)
+                at = datetime.now(UTC)
+                note_handovers(connection, rotation, at)
+                require_chair(rotation, user, at, "admitting a member")
                 member = member_repo.add_member(
                     connection, name, in_rotation=in_rotation, actor=_actor(user)
                 )
@@ -222,8 +222,9 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     ) -> None:
         """Who chairs now (or --at a date), the next handover and the next four terms."""
         when = parse_when(at) if at else datetime.now(UTC).replace(microsecond=0)
-        with store_of(ctx) as store, store.read() as connection:
+        with store_of(ctx) as store, store.write() as connection:
             rotation = member_repo.rotation(connection)
+            note_handovers(connection, rotation, datetime.now(UTC))
         current: Term[str] | None
         try:
             current = rotation.term_at(when)
@@ -253,3 +254,33 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
         for t in upcoming:
             table.add_row(escape(t.chair), t.start.date().isoformat(), t.end.date().isoformat())
         out.print(table)
+
+
+def register_sharing(app: typer.Typer, store_of: Any, out: Any) -> None:
+    """`jic share DOC --tlp LEVEL`: raise or lower how a document is shared."""
+
+    @app.command()
+    def share(
+        ctx: typer.Context,
+        document: Annotated[int, typer.Argument(help="Document id.")],
+        tlp: Annotated[str, typer.Option(help="The new TLP level.")],
+    ) -> None:
+        """Change a document's TLP: raising is for its member's users, lowering for the
+        member's officers (both with --as USER); audited."""
+        from jic.store.visibility import policy_item
+
+        try:
+            level = TLP.parse(tlp)
+        except ValueError as error:
+            raise AccessError(str(error), "pass a TLP 2.0 level") from None
+        with store_of(ctx) as store:
+            user = _acting(ctx, store)
+            if user is None:
+                raise AccessError(
+                    "changing how a document is shared needs a user",
+                    "run it as a user of the owner member: jic --as USER share ...",
+                )
+            with store.write() as connection:
+                item = policy_item(connection, document)
+                change_tlp(connection, user, document, level, item)
+        out.print(f"Document {document} is now TLP:{level.value}")

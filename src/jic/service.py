@@ -90,13 +90,15 @@ def _local_member(connection: Connection, settings: Settings) -> str:
 
 
 def _process_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:
-    """The background processor of `jic up`: whatever is pending, every half minute."""
+    """The background processor of `jic up`: whatever is pending, every half minute
+    (and the chair's handovers into the audit log)."""
     from jic.errors import JicError
     from jic.process.pipeline import Pipeline, ProcessOptions
 
     pipeline = Pipeline(store, settings)
     while not stop.is_set():
         try:
+            _note_handovers(store)
             report = pipeline.run(ProcessOptions())
         except JicError as error:
             say(f"process: {error.one_line()}")
@@ -108,6 +110,16 @@ def _process_forever(store: Store, settings: Settings, stop: threading.Event, sa
                 failed = sum(report.failed.values())
                 say(f"process: {report.documents} document(s) processed, {failed} stage failure(s)")
         stop.wait(30)
+
+
+def _note_handovers(store: Store) -> None:
+    """Handovers take effect on time; this puts each in the audit log soon after."""
+    from datetime import UTC, datetime
+
+    from jic.center.actions import note_handovers
+
+    with store.write() as connection:
+        note_handovers(connection, member_repo.rotation(connection), datetime.now(UTC))
 
 
 def _gather_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:

@@ -143,3 +143,36 @@ def verify(connection: Connection) -> VerifyResult:
             f"it holds {count}",
         )
     return VerifyResult(True, count)
+
+
+def entries(
+    connection: Connection,
+    *,
+    since: datetime | None = None,
+    actor: str | None = None,
+    object_id: str | None = None,
+    member: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Entries, newest first; ``member`` limits them to that member's own actions."""
+    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(audit_log.c.at >= since)
+    if actor is not None:
+        query = query.where((audit_log.c.actor_user == actor) | (audit_log.c.actor_member == actor))
+    if object_id is not None:
+        query = query.where(audit_log.c.object_id == object_id)
+    if member is not None:
+        query = query.where(audit_log.c.actor_member == member)
+    return [
+        {
+            "id": row.id,
+            "at": iso(as_utc(row.at)),
+            "user": row.actor_user,
+            "member": row.actor_member,
+            "action": row.action,
+            "object": f"{row.object_type}:{row.object_id}" if row.object_type else None,
+            "detail": row.detail,
+        }
+        for row in connection.execute(query)
+    ]

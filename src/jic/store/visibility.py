@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, text, true
+from sqlalchemy import ColumnElement, Connection, select, text, true
 
-from jic.center.policy import Viewer
+from jic.center.policy import Item, Viewer
+from jic.domain import TLP
 
 _SQLITE = """(
   (documents.tlp = 'CLEAR' AND (:v_user IS NOT NULL OR :v_publish = 1))
@@ -94,3 +95,28 @@ def visible(connection: Connection, reader: Reader) -> ColumnElement[bool]:
         return true()
     sql, params = fragment(connection, reader)
     return text(sql).bindparams(**params)  # type: ignore[return-value]
+
+
+def policy_item(connection: Connection, document_id: int) -> Item:
+    """A stored document as the policy sees it."""
+    from jic.errors import NotFoundError
+    from jic.store.schema import documents
+
+    row = connection.execute(
+        select(
+            documents.c.member_id,
+            documents.c.tlp,
+            documents.c.audience,
+            documents.c.submitted_by,
+        ).where(documents.c.id == document_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no document {document_id}", "list documents with `jic search`")
+    audience = row.audience or {}
+    return Item(
+        owner_member_id=row.member_id,
+        tlp=TLP(row.tlp),
+        audience_members=frozenset(audience.get("members", [])),
+        audience_users=frozenset(audience.get("users", [])),
+        submitted_by=row.submitted_by,
+    )

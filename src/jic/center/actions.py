@@ -1,0 +1,89 @@
+"""Chair actions and sharing changes: who may, at which instant, and the record of it.
+
+Chair actions (approving a joint product, admitting a member, changing the shared
+watchlist) are for officers of the member chairing at that instant, so a handover
+takes effect on the second even if nobody is logged in. ``note_handovers`` writes
+each handover that has happened into the audit log, at the instant it happened.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from jic.center.policy import Item, may_change
+from jic.center.rotation import NoChairError, Rotation
+from jic.domain import TLP
+from jic.errors import AccessError
+from jic.store import audit
+from jic.store.schema import audit_log, documents
+from jic.store.users import User
+
+
+def require_chair(rotation: Rotation[str], user: User | None, at: datetime, action: str) -> str:
+    """The chairing member at ``at`` if ``user`` is one of its officers; else AccessError."""
+    try:
+        chair = rotation.term_at(at).chair
+    except NoChairError as error:
+        raise AccessError(f"{action} is a chair action and nobody chairs yet", error.hint) from None
+    if user is None or user.role != "officer" or user.member != chair:
+        who = "the local operator" if user is None else f"{user.name} ({user.role}, {user.member})"
+        raise AccessError(
+            f"{action} is a chair action; {chair} chairs at {at.isoformat()}, not {who}",
+            f"act as an officer of {chair}: jic --as USER ...",
+        )
+    return chair
+
+
+def note_handovers(connection: Connection, rotation: Rotation[str], at: datetime) -> int:
+    """Write every handover up to ``at`` that the audit log does not show yet; returns
+    how many were written. Each entry carries the instant the term began."""
+    last = connection.execute(
+        select(audit_log.c.object_id)
+        .where(audit_log.c.action == "chair.handover")
+        .order_by(audit_log.c.id.desc())
+        .limit(1)
+    ).scalar()
+    try:
+        current = rotation.term_at(at).index
+    except NoChairError:
+        return 0
+    start = int(last) + 1 if last is not None else 0
+    for index in range(start, current + 1):
+        term = rotation.term(index)
+        audit.append(
+            connection,
+            audit.Actor(),
+            "chair.handover",
+            object_type="term",
+            object_id=index,
+            detail={
+                "chair": term.chair,
+                "start": term.start.isoformat(),
+                "end": term.end.isoformat(),
+                "noticed": at.isoformat(),
+            },
+            at=term.start,
+        )
+    return max(0, current + 1 - start)
+
+
+def change_tlp(connection: Connection, user: User, document_id: int, new: TLP, item: Item) -> None:
+    """Raise or lower a document's TLP if the policy allows ``user`` to; audited."""
+    decision = may_change(user.viewer, item, new)
+    if not decision.allowed:
+        raise AccessError(
+            f"cannot set TLP:{new.value}: {decision.reason}", "ask the owner's officer"
+        )
+    connection.execute(
+        documents.update().where(documents.c.id == document_id).values(tlp=new.value)
+    )
+    audit.append(
+        connection,
+        audit.Actor(member=user.member, user=user.name),
+        "document.share",
+        object_type="document",
+        object_id=document_id,
+        detail={"from": item.tlp.value, "to": new.value},
+    )
