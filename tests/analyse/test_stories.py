@@ -1,0 +1,225 @@
+"""Online story clustering: similar events apart, copies with their original, stable state."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from jic.analyse.stories import (
+    OnlineStoryClusterer,
+    StoryDoc,
+    StoryOptions,
+    StoryStateError,
+)
+from jic.analyse.story_features import date_keys, entity_key, lead, number_key, terms
+from jic.errors import InputError, NotFoundError
+
+T0 = datetime(2031, 3, 14, 6, 0, tzinfo=UTC)
+T1 = datetime(2031, 9, 2, 22, 0, tzinfo=UTC)
+
+
+def quake_a(doc_id: str, text: str, hours: float = 0, **extra: object) -> StoryDoc:
+    """A report of the (invented) Valdera earthquake in March 2031."""
+    return StoryDoc(
+        id=doc_id,
+        text=text,
+        published=T0 + timedelta(hours=hours),
+        places=("valdera", "norvia"),
+        entities=("marta okonkwo",),
+        numbers=("6.8", "41"),
+        dates=("2031", "2031-03"),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def quake_b(doc_id: str, text: str, hours: float = 0) -> StoryDoc:
+    """A report of the (invented) Port Selim earthquake in September 2031."""
+    return StoryDoc(
+        id=doc_id,
+        text=text,
+        published=T1 + timedelta(hours=hours),
+        places=("port selim", "kestria"),
+        entities=("ilhan varga",),
+        numbers=("5.9", "12"),
+        dates=("2031", "2031-09"),
+    )
+
+
+A1 = quake_a(
+    "a1",
+    "Earthquake of magnitude 6.8 strikes Valdera, killing at least 41\n"
+    "A powerful earthquake struck the city of Valdera in northern Norvia early on Friday, "
+    "collapsing buildings and killing at least 41 people, officials said.\n"
+    "Rescue teams searched the rubble through the night, said regional governor Marta "
+    "Okonkwo. Aftershocks rattled the region.",
+)
+A2 = quake_a(
+    "a2",
+    "Valdera earthquake: death toll reaches 41 as rescuers dig through rubble\n"
+    "Rescuers in Valdera pulled survivors from collapsed buildings after Friday's magnitude "
+    "6.8 earthquake in Norvia, governor Marta Okonkwo said, confirming 41 dead.\n"
+    "Hospitals in the city were overwhelmed and aftershocks continued.",
+    hours=8,
+)
+A3 = quake_a(
+    "a3",
+    "Norvia mourns 41 killed in Valdera quake\n"
+    "Norvia declared three days of mourning for the 41 people killed when a 6.8 magnitude "
+    "earthquake hit Valdera. Governor Marta Okonkwo thanked the rescue teams.\n"
+    "Aftershocks kept families sleeping outside in the rubble-strewn streets.",
+    hours=30,
+)
+B1 = quake_b(
+    "b1",
+    "Earthquake of magnitude 5.9 strikes Port Selim, killing at least 12\n"
+    "A strong earthquake struck the port city of Port Selim in southern Kestria late on "
+    "Tuesday, collapsing buildings and killing at least 12 people, officials said.\n"
+    "Rescue teams searched the rubble, said mayor Ilhan Varga. Aftershocks rattled the coast.",
+)
+B2 = quake_b(
+    "b2",
+    "Port Selim quake: 12 dead, hundreds homeless\n"
+    "Rescuers in Port Selim searched collapsed buildings after Tuesday's magnitude 5.9 "
+    "earthquake in Kestria, mayor Ilhan Varga said, confirming 12 dead.\n"
+    "Aftershocks continued as families slept outside.",
+    hours=6,
+)
+FLOOD = StoryDoc(
+    id="f1",
+    text="River Amsel bursts its banks in Lindholm\n"
+    "Flood water covered the old town of Lindholm after days of heavy rain, and the river "
+    "Amsel reached a record height, the water authority said.\n"
+    "Schools were closed and sandbags handed out.",
+    published=T0 + timedelta(days=2),
+    places=("lindholm",),
+    dates=("2031",),
+)
+
+
+@pytest.fixture()
+def clusterer() -> OnlineStoryClusterer:
+    return OnlineStoryClusterer()
+
+
+def assign_all(clusterer: OnlineStoryClusterer, docs: list[StoryDoc]) -> list[int]:
+    return [clusterer.assign(doc).story_id for doc in docs]
+
+
+def test_two_similar_earthquakes_become_two_stories(clusterer: OnlineStoryClusterer) -> None:
+    ids = assign_all(clusterer, [A1, B1, FLOOD, A2, B2, A3])
+    a1, b1, flood, a2, b2, a3 = ids
+    assert a1 == a2 == a3
+    assert b1 == b2
+    assert len({a1, b1, flood}) == 3
+
+
+def test_first_document_starts_a_story_and_the_next_joins_it(
+    clusterer: OnlineStoryClusterer,
+) -> None:
+    first = clusterer.assign(A1)
+    second = clusterer.assign(A2)
+    assert first.is_new and not second.is_new
+    assert second.story_id == first.story_id
+    assert second.similarity >= clusterer.options.threshold
+
+
+def test_crosspost_joins_its_original_and_is_marked_as_copy(
+    clusterer: OnlineStoryClusterer,
+) -> None:
+    assign_all(clusterer, [A1, B1])
+    # A syndicated copy under a new headline, and sharing nothing else with its original.
+    copy = StoryDoc(id="copy", text="Different words entirely.", duplicate_of="b1")
+    result = clusterer.assign(copy)
+    assert result.is_copy and not result.is_new
+    assert result.story_id == clusterer.story_of("b1")
+    summary = clusterer.summary(result.story_id)
+    assert summary.copies == ["copy"]
+    assert "copy" not in summary.documents
+
+
+def test_copy_of_unknown_original_is_clustered_on_its_own_text(
+    clusterer: OnlineStoryClusterer,
+) -> None:
+    assign_all(clusterer, [A1, B1])
+    orphan = quake_a("orphan", A2.text, duplicate_of="never-seen")
+    result = clusterer.assign(orphan)
+    assert not result.is_copy
+    assert result.story_id == clusterer.story_of("a1")
+
+
+def test_later_documents_never_move_earlier_ones(clusterer: OnlineStoryClusterer) -> None:
+    early = assign_all(clusterer, [A1, B1, FLOOD])
+    assign_all(clusterer, [A2, B2, A3])
+    assert [clusterer.story_of(doc_id) for doc_id in ("a1", "b1", "f1")] == early
+
+
+def test_same_document_twice_is_refused(clusterer: OnlineStoryClusterer) -> None:
+    clusterer.assign(A1)
+    with pytest.raises(InputError, match="already assigned"):
+        clusterer.assign(A1)
+
+
+def test_state_round_trip_continues_exactly(clusterer: OnlineStoryClusterer) -> None:
+    assign_all(clusterer, [A1, B1, FLOOD])
+    saved = json.loads(json.dumps(clusterer.to_state()))
+    restored = OnlineStoryClusterer.from_state(saved)
+    rest = [A2, B2, A3]
+    assert [restored.assign(d) for d in rest] == [clusterer.assign(d) for d in rest]
+    assert restored.to_state() == json.loads(json.dumps(clusterer.to_state()))
+
+
+def test_state_from_another_version_is_refused() -> None:
+    with pytest.raises(StoryStateError):
+        OnlineStoryClusterer.from_state({"version": 999})
+
+
+def test_summary_names_title_span_places_and_entities(clusterer: OnlineStoryClusterer) -> None:
+    assign_all(clusterer, [A2, A1, A3])
+    summary = clusterer.summary(clusterer.story_of("a1") or 0)
+    assert summary.title.startswith(("Earthquake of", "Valdera earthquake", "Norvia mourns"))
+    assert (summary.first, summary.last) == (A1.published, A3.published)
+    assert summary.documents == ["a1", "a2", "a3"]  # in time order, not arrival order
+    assert summary.places[:2] == ["valdera", "norvia"]
+    assert summary.entities == ["marta okonkwo"]
+
+
+def test_unknown_story_is_not_found(clusterer: OnlineStoryClusterer) -> None:
+    with pytest.raises(NotFoundError):
+        clusterer.summary(42)
+
+
+def test_same_report_months_later_starts_a_new_story() -> None:
+    clusterer = OnlineStoryClusterer(StoryOptions(time_scale_days=7.0))
+    clusterer.assign(A1)
+    again = StoryDoc(
+        id="a1-later",
+        text=A2.text,
+        published=T0 + timedelta(days=400),
+        places=A2.places,
+        entities=A2.entities,
+        numbers=A2.numbers,
+        dates=A2.dates,
+    )
+    assert clusterer.assign(again).is_new
+
+
+def test_closed_stories_take_no_new_documents() -> None:
+    clusterer = OnlineStoryClusterer(StoryOptions(max_open_stories=1))
+    first = clusterer.assign(A1)
+    clusterer.assign(FLOOD)  # the quake story is now the oldest and is closed
+    later = clusterer.assign(A2)
+    assert later.is_new and later.story_id != first.story_id
+    assert clusterer.summary(first.story_id).documents == ["a1"]
+
+
+def test_keys_from_text_helpers() -> None:
+    assert terms("The rescuers' boats and the cities") == ["rescuer", "boat", "city"]
+    assert entity_key("  the Indian Navy's ") == "indian navy"
+    assert number_key("1,000") == number_key("one thousand") == "1000"
+    assert number_key("a 6.8 magnitude") == "6.8"
+    assert number_key("several") is None
+    assert date_keys("May 2, 2013") == ["2013", "2013-05"]
+    assert date_keys("on Saturday") == []
+    assert lead("Headline\nFirst. Second. Third.", 2) == "Headline\nFirst."
