@@ -81,3 +81,27 @@ def test_a_submission_belongs_to_the_tokens_user_and_member(
     )
     assert mine.status_code == 200 and mine.json()["member"] == "local"
     assert theirs.status_code == 404  # RED: the submitter only; and existence is not revealed
+
+
+def test_no_token_or_password_is_kept_in_the_clear(app_client: TestClient, store: Store) -> None:
+    from jic.center.secrets import hash_password, hash_token
+    from jic.store.schema import api_tokens, audit_log, users
+
+    token = make_token(store, "quiet")
+    call(app_client, token)
+    call(app_client, token + "x")  # a wrong token is not echoed either
+    with store.write() as connection:
+        connection.execute(
+            users.update()
+            .where(users.c.name == "quiet")
+            .values(password_hash=hash_password("pw-123456"))
+        )
+    with store.read() as connection:
+        stored = [
+            str(row)
+            for table in (api_tokens, audit_log, users)
+            for row in connection.execute(table.select())
+        ]
+    dump = "\n".join(stored)
+    assert token not in dump and token[12:] not in dump and "pw-123456" not in dump
+    assert hash_token(token) in dump  # what is kept is the hash
