@@ -29,7 +29,7 @@ from jic import __version__
 from jic.analyse import search as search_view
 from jic.center.founding import Founding, found_center
 from jic.cli_center import register as register_center_commands
-from jic.cli_center import register_sharing
+from jic.cli_center import register_sharing, register_watchlist
 from jic.domain import TLP, IngestOutcome, IngestStatus
 from jic.errors import AccessError, InputError, JicError
 from jic.gather.files import FileOptions, parse_when, read_paths
@@ -712,6 +712,7 @@ def gather(
 
 register_center_commands(app, JicGroup, _store, out)
 register_sharing(app, _store, out)
+register_watchlist(app, JicGroup, _store, out)
 
 
 if __name__ == "__main__":

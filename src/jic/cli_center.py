@@ -284,3 +284,54 @@ def register_sharing(app: typer.Typer, store_of: Any, out: Any) -> None:
                 item = policy_item(connection, document)
                 change_tlp(connection, user, document, level, item)
         out.print(f"Document {document} is now TLP:{level.value}")
+
+
+def register_watchlist(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
+    """`jic watchlist list|add|remove`: what the center follows together."""
+    from jic.center.actions import unwatch, watch, watched
+
+    watch_app = typer.Typer(cls=group, help="The center's shared watchlist.", no_args_is_help=True)
+    app.add_typer(watch_app, name="watchlist")
+
+    @watch_app.command("list")
+    def watch_list(ctx: typer.Context) -> None:
+        """Everything on the watchlist."""
+        with store_of(ctx) as store, store.read() as connection:
+            found = watched(connection)
+        table = Table("kind", "value", "note", "added by")
+        for row in found:
+            table.add_row(
+                *(escape(str(row[k] or "")) for k in ("kind", "value", "note", "added_by"))
+            )
+        out.print(table)
+
+    @watch_app.command("add")
+    def watch_add(
+        ctx: typer.Context,
+        value: Annotated[str, typer.Argument()],
+        kind: Annotated[str, typer.Option(help="query, entity or place.")] = "query",
+        note: Annotated[str | None, typer.Option(help="Why the center follows it.")] = None,
+    ) -> None:
+        """Add to the watchlist: a chair action."""
+        with store_of(ctx) as store:
+            user = _acting(ctx, store)
+            if user is None:
+                raise AccessError("changing the watchlist is a chair action", "use --as USER")
+            with store.write() as connection:
+                watch(connection, user, kind, value, note, datetime.now(UTC))
+        out.print(f"Watching {kind} {escape(value)}")
+
+    @watch_app.command("remove")
+    def watch_remove(
+        ctx: typer.Context,
+        value: Annotated[str, typer.Argument()],
+        kind: Annotated[str, typer.Option(help="query, entity or place.")] = "query",
+    ) -> None:
+        """Remove from the watchlist: a chair action."""
+        with store_of(ctx) as store:
+            user = _acting(ctx, store)
+            if user is None:
+                raise AccessError("changing the watchlist is a chair action", "use --as USER")
+            with store.write() as connection:
+                unwatch(connection, user, kind, value, datetime.now(UTC))
+        out.print(f"No longer watching {kind} {escape(value)}")

@@ -82,5 +82,16 @@ def test_admitting_a_member_is_for_the_chairs_officers(backend: Backend) -> None
     code, out = jic(backend, "--as", "chair-officer", "members", "add", "East", "--in-rotation")
     assert code == 0 and "into the rotation" in out
     assert "East" in jic(backend, "members", "list")[1]
+    code, out = jic(backend, "--as", "other-officer", "watchlist", "add", "Sinjar")
+    assert code == 2 and "chair action" in out
+    assert (
+        jic(backend, "--as", "chair-officer", "watchlist", "add", "Sinjar", "--kind", "place")[0]
+        == 0
+    )
+    assert "Sinjar" in jic(backend, "watchlist", "list")[1]
+    assert (
+        jic(backend, "--as", "chair-officer", "watchlist", "remove", "Sinjar", "--kind", "place")[0]
+        == 0
+    )
     code, out = jic(backend, "audit", "verify")
     assert code == 0 and "intact" in out

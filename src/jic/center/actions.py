@@ -87,3 +87,71 @@ def change_tlp(connection: Connection, user: User, document_id: int, new: TLP, i
         object_id=document_id,
         detail={"from": item.tlp.value, "to": new.value},
     )
+
+
+WATCH_KINDS = ("query", "entity", "place")
+
+
+def watch(
+    connection: Connection, user: User, kind: str, value: str, note: str | None, at: datetime
+) -> None:
+    """Add to the shared watchlist: a chair action."""
+    from jic.errors import InputError
+    from jic.store.schema import watchlist
+
+    require_chair(_rotation(connection), user, at, "changing the shared watchlist")
+    if kind not in WATCH_KINDS or not value.strip() or len(value) > 500:
+        raise InputError(f"cannot watch {kind} {value!r}", f"kinds: {', '.join(WATCH_KINDS)}")
+    exists = connection.execute(
+        select(watchlist.c.id).where(watchlist.c.kind == kind, watchlist.c.value == value)
+    ).first()
+    if exists:
+        raise InputError(f"the watchlist has {kind} {value!r} already", "nothing to add")
+    connection.execute(
+        watchlist.insert().values(
+            kind=kind, value=value, note=note, added_at=at, added_by=user.name
+        )
+    )
+    audit.append(
+        connection,
+        audit.Actor(member=user.member, user=user.name),
+        "watchlist.add",
+        object_type="watchlist",
+        object_id=f"{kind}:{value}",
+        detail={"note": note},
+    )
+
+
+def unwatch(connection: Connection, user: User, kind: str, value: str, at: datetime) -> None:
+    """Remove from the shared watchlist: a chair action."""
+    from jic.errors import NotFoundError
+    from jic.store.schema import watchlist
+
+    require_chair(_rotation(connection), user, at, "changing the shared watchlist")
+    gone = connection.execute(
+        watchlist.delete().where(watchlist.c.kind == kind, watchlist.c.value == value)
+    )
+    if not gone.rowcount:
+        raise NotFoundError(f"the watchlist has no {kind} {value!r}", "see `jic watchlist list`")
+    audit.append(
+        connection,
+        audit.Actor(member=user.member, user=user.name),
+        "watchlist.remove",
+        object_type="watchlist",
+        object_id=f"{kind}:{value}",
+    )
+
+
+def watched(connection: Connection) -> list[dict[str, str | None]]:
+    from jic.store.schema import watchlist
+
+    rows = connection.execute(select(watchlist).order_by(watchlist.c.kind, watchlist.c.value))
+    return [
+        {"kind": r.kind, "value": r.value, "note": r.note, "added_by": r.added_by} for r in rows
+    ]
+
+
+def _rotation(connection: Connection) -> Rotation[str]:
+    from jic.store import members as member_repo
+
+    return member_repo.rotation(connection)

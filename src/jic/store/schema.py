@@ -217,6 +217,18 @@ process_leases = Table(
     Column("until", UTCDateTime(), nullable=False),
 )
 
+watchlist = Table(
+    "watchlist",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # query, entity, place
+    Column("value", String(500), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("added_at", UTCDateTime(), nullable=False),
+    Column("added_by", String(200), nullable=True),
+    UniqueConstraint("kind", "value", name="uq_watchlist_kind_value"),
+)
+
 audit_head = Table(
     "audit_head",
     metadata,
