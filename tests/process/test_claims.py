@@ -255,3 +255,72 @@ def test_hundreds_of_quotes_finish_quickly_within_the_claim_limit(nlp: Language)
 def test_quote_regions_pair_curly_and_straight_marks() -> None:
     text = 'a \u201cb\u201d c "d" e "unclosed'
     assert quote_regions(text) == [(2, 5), (8, 11)]
+
+
+def test_hopes_is_a_cue_despite_the_lemmatizer(claims_of: Extract) -> None:
+    claim = only(claims_of("The mayor hopes that the bridge will reopen by spring."), "hopes")
+    assert claim.cue.lemma == "hope"
+    assert claim.claimant is not None and claim.claimant.text == "The mayor"
+
+
+def test_speaker_inside_the_content_is_kept(claims_of: Extract) -> None:
+    text = "The trouble, the harbour master writes, began when the storm broke the pier."
+    claim = only(claims_of(text), "writes")
+    assert claim.claimant is not None and claim.claimant.text == "the harbour master"
+    assert claim.content.text.startswith("The trouble")
+    assert claim.content.text.endswith("broke the pier")
+
+
+def test_said_in_a_statement_that(claims_of: Extract) -> None:
+    text = "The ministry said in a statement on Friday that the border would stay open."
+    claim = only(claims_of(text), "said")
+    assert claim.claimant is not None and claim.claimant.text == "The ministry"
+    assert claim.content.text == "that the border would stay open"
+
+
+def test_statement_closing_a_paragraph_attributes_the_sentence_before(
+    claims_of: Extract,
+) -> None:
+    text = (
+        "The ferry will not sail before noon because of the fog. "
+        "Anna Berg, the port's spokeswoman, said in a statement."
+    )
+    claim = only(claims_of(text), "said")
+    assert claim.claimant is not None and claim.claimant.text.startswith("Anna Berg")
+    assert claim.content.text.startswith("The ferry will not sail before noon")
+
+
+def test_interview_markers_are_not_speakers(claims_of: Extract) -> None:
+    claims = claims_of("Q: Will the dam hold through the winter?")
+    assert all(c.claimant is None or c.claimant.text != "Q" for c in claims)
+
+
+def test_batched_parse_with_shared_tensor_finds_the_same_claims(nlp: Language) -> None:
+    text = (
+        "The harbour master said that the ferry would not sail before noon. "
+        "Police denied the reports. According to the mayor, the bridge is closed."
+    )
+    doc = nlp(text)
+    found = []
+    for parser in (
+        SentenceParser(nlp, reuse_tensor=False, batch_size=1),
+        SentenceParser(nlp, reuse_tensor=True, batch_size=64),
+    ):
+        claims = extract_claims(doc, parser=parser)
+        found.append([(c.cue.text, c.claimant and c.claimant.text, c.content.text) for c in claims])
+    assert found[0] == found[1]
+    assert len(found[0]) == 3
+
+
+def test_narrow_cue_filter_parses_fewer_sentences(nlp: Language) -> None:
+    text = (
+        "The minister said the port was open. Analysts doubted the figures. "
+        "The dam was built in 1970."
+    )
+    parser = SentenceParser(nlp)
+    broad = analyse_claims(nlp(text), parser=parser)
+    narrow = analyse_claims(nlp(text), parser=parser, options=ClaimOptions(cue_filter="narrow"))
+    assert narrow.parsed < broad.parsed
+    assert [c.cue.text for c in narrow.claims] == ["said"]
+    with pytest.raises(ClaimsInputError):
+        analyse_claims(nlp(text), parser=parser, options=ClaimOptions(cue_filter="loose"))
