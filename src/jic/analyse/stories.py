@@ -48,7 +48,7 @@ Vector = dict[str, float]
 class StoryStateError(InputError):
     """A saved clusterer state that this version cannot read."""
 
-    code = "JIC-E230"
+    code = "JIC-E240"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from jic.errors import GatherError
 class FetchError(GatherError):
     """Base of the gather errors raised here; ``url`` is what was being fetched."""
 
-    code = "JIC-E500"
+    code = "JIC-E501"
 
     def __init__(self, message: str, hint: str = "", *, url: str = "") -> None:
         super().__init__(message, hint)
