@@ -120,6 +120,7 @@ def test_hostile_documents_are_processed_as_far_as_they_can_be(
     assert all(state == "done" for _version, state in states.values())
     assert fields[ids[0]]["language"] is None and fields[ids[0]]["entities"] == []
     assert "first 200000 characters" in (fields[ids[1]]["nlp_note"] or "")
+    assert "first 50000 characters" in (fields[ids[1]]["claims_note"] or "")
     assert any(p["name"] == "Aleppo" for p in fields[ids[1]]["places"])
     assert fields[ids[2]]["language"] is None and "Georgian" in fields[ids[2]]["language_note"]
     assert fields[ids[3]]["language"] is not None and len(fields[ids[3]]["language_shares"]) >= 2

@@ -17,6 +17,17 @@ from typing import Any
 import jic.process.nlp_stages  # noqa: F401  (the stages these rest on register first)
 from jic.process.registry import Stage, StageContext, Work, registry
 
+READ_LIMIT = 50_000  # characters of a document that claims and events read
+
+
+def _head(doc: Any) -> Any:
+    """The document's first READ_LIMIT characters as a Doc (offsets unchanged): a clear
+    limit, so that a huge document costs at most that much parsing."""
+    if len(doc.text) <= READ_LIMIT:
+        return doc
+    end = next((t.i for t in doc if t.idx >= READ_LIMIT), len(doc))
+    return doc[:end].as_doc()
+
 
 def _published(work: Work) -> datetime:
     value = work.fields.get("published")
@@ -42,7 +53,7 @@ def _plain(value: Any) -> Any:
     "claims",
     version=1,
     requires=("clean_text", "language", "_spacy", "published", "entity_mentions"),
-    assigns=("claims", "claims_skipped"),
+    assigns=("claims", "claims_skipped", "claims_note"),
 )
 def make_claims(context: StageContext) -> Stage:
     """Attributed claims from the parse of the sentences that carry a cue."""
@@ -55,9 +66,13 @@ def make_claims(context: StageContext) -> Stage:
     def run(batch: list[Work]) -> None:
         for work in batch:
             doc = work.fields["_spacy"]
+            work.fields["claims_note"] = None
             if doc is None:
                 work.fields["claims"], work.fields["claims_skipped"] = [], []
                 continue
+            if len(doc.text) > READ_LIMIT:
+                work.fields["claims_note"] = f"claims read the first {READ_LIMIT} characters"
+                doc = _head(doc)
             result = analyse_claims(doc, parser=parser, published=_published(work), options=options)
             entities = {(start, end): key for start, end, key, _ in work.fields["entity_mentions"]}
             claims = []
@@ -111,7 +126,7 @@ def make_events(context: StageContext) -> Stage:
                 for place in work.fields["places"]
                 for start, end in place["mentions"]
             ]
-            result = coder.code_doc(doc, actors=actors, places=places)
+            result = coder.code_doc(_head(doc), actors=actors, places=places)
             work.fields["events"] = _plain(result.events)
             work.fields["events_skipped"] = _plain(result.skipped)
 

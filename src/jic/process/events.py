@@ -19,6 +19,7 @@ event. Events are returned main event first: the one nearest the root of its sen
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -184,16 +185,21 @@ class EventCoder:
         """Events of every sentence of ``doc``, with the sentences skipped as too long."""
         result = DocEvents([], [])
         parsed = doc.has_annotation("DEP")
+        actors_in, places_in = _MentionIndex(actors), _MentionIndex(places)
         for sent in doc.sents:
             if len(sent) > self.options.max_tokens:
                 result.skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
                 continue
             if not self.may_hold_event(sent):
                 continue
+            # Only the mentions inside this sentence: a long document with thousands of
+            # mentions must not cost sentences x mentions.
+            here = actors_in.within(sent.start_char, sent.end_char)
+            there = places_in.within(sent.start_char, sent.end_char)
             if parsed:
-                events = self._coder.code(sent, actors=actors, places=places, date=date, offset=0)
+                events = self._coder.code(sent, actors=here, places=there, date=date, offset=0)
             else:
-                events = self._code_unparsed(sent, actors, places, date)
+                events = self._code_unparsed(sent, here, there, date)
             result.events.extend(events)
         return result
 
@@ -224,6 +230,19 @@ class EventCoder:
                 )
             )
         return events
+
+
+class _MentionIndex:
+    """Mentions sorted by start, to pick those inside a span in logarithmic time."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[first:last] if m.end <= end]
 
 
 def _shift(mention: Mention, by: int) -> Mention:
