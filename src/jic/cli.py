@@ -28,8 +28,8 @@ from typer.core import TyperGroup
 from jic import __version__
 from jic.analyse import search as search_view
 from jic.center.founding import Founding, found_center
+from jic.cli_center import acting_user, register_sharing, register_watchlist
 from jic.cli_center import register as register_center_commands
-from jic.cli_center import register_sharing, register_watchlist
 from jic.domain import TLP, IngestOutcome, IngestStatus
 from jic.errors import AccessError, InputError, JicError
 from jic.gather.files import FileOptions, parse_when, read_paths
@@ -137,15 +137,10 @@ def root(
 
 def _reader(ctx: typer.Context, store: Store) -> Reader:
     """Whom reads are for: the --as user under the policy, or the local operator."""
-    state = ctx.find_object(State)
-    assert state is not None
-    if state.as_user is None:
+    user = acting_user(ctx, store)
+    if user is None:
         return OPERATOR
-    with store.read() as connection:
-        user = user_repo.get_user(connection, state.as_user)
-    if user.disabled:
-        raise AccessError(f"the user {user.name!r} is disabled", "ask an officer of its member")
-    return Reader(user.viewer, publish_clear=state.settings.publish_clear)
+    return Reader(user.viewer, publish_clear=_settings(ctx).publish_clear)
 
 
 @app.command()
@@ -250,10 +245,9 @@ def ingest_command(
         source=source,
         batch_size=settings.ingest_batch_size,
     )
-    state = ctx.find_object(State)
-    if state is not None and state.as_user is not None:
-        with _store(ctx) as store, store.read() as connection:
-            user = user_repo.get_user(connection, state.as_user)
+    with _store(ctx) as store:
+        user = acting_user(ctx, store)
+    if user is not None:
         if member and member != user.member:
             raise AccessError(
                 f"{user.name} submits for {user.member}, not {member}", "drop --member"

@@ -26,7 +26,7 @@ from jic.store import users as user_repo
 from jic.store.database import Store
 
 
-def _acting(ctx: typer.Context, store: Store) -> user_repo.User | None:
+def acting_user(ctx: typer.Context, store: Store) -> user_repo.User | None:
     """The --as user (checked: exists, enabled), or None for the local operator."""
     from jic.cli import State
 
@@ -104,7 +104,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     ) -> None:
         """Admit a member: a chair action, for officers of the member now chairing."""
         with store_of(ctx) as store:
-            user = _acting(ctx, store)
+            user = acting_user(ctx, store)
             with store.write() as connection:
                 rotation = member_repo.rotation(connection)
                 at = datetime.now(UTC)
@@ -124,7 +124,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     ) -> None:
         """Add a user to a member."""
         with store_of(ctx) as store:
-            acting = _acting(ctx, store)
+            acting = acting_user(ctx, store)
             _officer_of(acting, member)
             with store.write() as connection:
                 owner = member_repo.get_member(connection, member)
@@ -149,7 +149,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
         """Disable a user: its tokens stop working at once."""
         with store_of(ctx) as store:
-            acting = _acting(ctx, store)
+            acting = acting_user(ctx, store)
             with store.read() as connection:
                 target = user_repo.get_user(connection, name)
             _officer_of(acting, target.member)
@@ -166,7 +166,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     ) -> None:
         """Create a token; it is shown once and stored only as a hash."""
         with store_of(ctx) as store:
-            acting = _acting(ctx, store)
+            acting = acting_user(ctx, store)
             with store.read() as connection:
                 owner = user_repo.get_user(connection, user)
             _officer_of(acting, owner.member)
@@ -203,7 +203,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     def tokens_revoke(ctx: typer.Context, prefix: Annotated[str, typer.Argument()]) -> None:
         """Revoke a token by its prefix (from `jic tokens list`)."""
         with store_of(ctx) as store:
-            acting = _acting(ctx, store)
+            acting = acting_user(ctx, store)
             with store.read() as connection:
                 owner = next(
                     (t.user for t in user_repo.list_tokens(connection) if t.prefix == prefix), None
@@ -274,7 +274,7 @@ def register_sharing(app: typer.Typer, store_of: Any, out: Any) -> None:
         except ValueError as error:
             raise AccessError(str(error), "pass a TLP 2.0 level") from None
         with store_of(ctx) as store:
-            user = _acting(ctx, store)
+            user = acting_user(ctx, store)
             if user is None:
                 raise AccessError(
                     "changing how a document is shared needs a user",
@@ -314,7 +314,7 @@ def register_watchlist(app: typer.Typer, group: type, store_of: Any, out: Any) -
     ) -> None:
         """Add to the watchlist: a chair action."""
         with store_of(ctx) as store:
-            user = _acting(ctx, store)
+            user = acting_user(ctx, store)
             if user is None:
                 raise AccessError("changing the watchlist is a chair action", "use --as USER")
             with store.write() as connection:
@@ -329,7 +329,7 @@ def register_watchlist(app: typer.Typer, group: type, store_of: Any, out: Any) -
     ) -> None:
         """Remove from the watchlist: a chair action."""
         with store_of(ctx) as store:
-            user = _acting(ctx, store)
+            user = acting_user(ctx, store)
             if user is None:
                 raise AccessError("changing the watchlist is a chair action", "use --as USER")
             with store.write() as connection:

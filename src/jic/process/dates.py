@@ -65,7 +65,7 @@ class ResolvedDate:
         return self.range_start is not None
 
 
-_MONTHS = {
+MONTHS = {  # English month names and abbreviations -> month number
     name: number
     for number, names in enumerate(
         [
@@ -337,7 +337,7 @@ def _in_past_year(pub: date, month: int, day: int, year: str | None) -> date | N
 def _day_ranges(text: str, pub: date) -> _Span | None:
     match = _DAY_TO_DAY.search(text)
     if match:
-        first_month, last_month = _MONTHS[match["m1"]], _MONTHS[match["m2"]]
+        first_month, last_month = MONTHS[match["m1"]], MONTHS[match["m2"]]
         first = _in_past_year(pub, first_month, int(match["d1"]), match["y"])
         last = _in_past_year(pub, last_month, int(match["d2"]), match["y"])
         return _ordered_range(first, last)
@@ -345,11 +345,11 @@ def _day_ranges(text: str, pub: date) -> _Span | None:
     if not match:
         return None
     if match["m"]:
-        month, d1, d2, year = _MONTHS[match["m"]], match["d1"], match["d2"], match["y"]
+        month, d1, d2, year = MONTHS[match["m"]], match["d1"], match["d2"], match["y"]
         last_month = month
     else:
-        month, d1, d2, year = _MONTHS[match["m2"]], match["d3"], match["d4"], match["y2"]
-        last_month = _MONTHS[match["m3"]] if match["m3"] else month
+        month, d1, d2, year = MONTHS[match["m2"]], match["d3"], match["d4"], match["y2"]
+        last_month = MONTHS[match["m3"]] if match["m3"] else month
     first = _in_past_year(pub, month, int(d1), year)
     last = None
     if first is not None:
@@ -376,9 +376,9 @@ def _month_day(text: str, pub: date) -> _Span | None:
     if not match:
         return None
     if match["m"]:
-        month, day, year = _MONTHS[match["m"]], int(match["d"]), match["y"]
+        month, day, year = MONTHS[match["m"]], int(match["d"]), match["y"]
     else:
-        month, day, year = _MONTHS[match["m2"]], int(match["d2"]), match["y2"]
+        month, day, year = MONTHS[match["m2"]], int(match["d2"]), match["y2"]
     resolved = _in_past_year(pub, month, day, year)
     return _day(resolved) if resolved else None
 
@@ -388,7 +388,7 @@ def _month(text: str, pub: date) -> _Span | None:
     # "may" alone is more often the verb than the month.
     if not match or (match["m"] == "may" and not match["y"] and not match["part"]):
         return None
-    month = _MONTHS[match["m"]]
+    month = MONTHS[match["m"]]
     year = int(match["y"]) if match["y"] else pub.year
     if not match["y"] and date(year, month, 1) > pub:
         year -= 1
