@@ -124,3 +124,31 @@ def test_hostile_documents_are_processed_as_far_as_they_can_be(
     assert any(p["name"] == "Aleppo" for p in fields[ids[1]]["places"])
     assert fields[ids[2]]["language"] is None and "Georgian" in fields[ids[2]]["language_note"]
     assert fields[ids[3]]["language"] is not None and len(fields[ids[3]]["language_shares"]) >= 2
+
+
+AGREEMENT = (
+    "Talks in Baghdad\n\n"
+    "Russia, Iran, Iraq and Syria have agreed to establish a joint information center in "
+    "Baghdad, the Iraqi military said on Saturday. Dmitry Peskov, spokesman for Vladimir "
+    'Putin, denied this. "We have not received any request," Peskov told RIA Novosti.'
+)
+
+
+@pytest.mark.slow
+def test_claims_and_events_of_a_report(store: Store, stage_settings: Settings) -> None:
+    (doc_id,) = put(store, [AGREEMENT])
+    fields = run(store, stage_settings)[doc_id]
+    text = fields["clean_text"]
+    agree = next(e for e in fields["events"] if e["type"] == "AGREE")
+    assert sorted(a["country"] for a in agree["sources"]) == ["IRN", "IRQ", "RUS", "SYR"]
+    assert agree["place"]["text"] == "Baghdad"
+    assert text[agree["trigger"]["start"] : agree["trigger"]["end"]] == agree["trigger"]["text"]
+    claims = fields["claims"]
+    denial = next(c for c in claims if c["stance"] == "deny")
+    assert denial["claimant"]["entity_id"] == "person:dmitry-peskov"
+    assert denial["refers_to"] is not None
+    told = next(c for c in claims if c["cue"]["text"] == "told")
+    assert told["channel"] == "told RIA Novosti" and told["stance"] == "assert"
+    said = next(c for c in claims if c["cue"]["text"] == "said")
+    assert "Saturday" in said["claim_time"]["text"]
+    assert said["claim_date"].startswith("2026-11-28")  # the Saturday before a Sunday

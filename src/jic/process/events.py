@@ -20,7 +20,7 @@ event. Events are returned main event first: the one nearest the root of its sen
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -157,8 +157,13 @@ class EventCoder:
         *,
         countries: CountryTable | None = None,
         options: EventOptions | None = None,
+        parse_many: Callable[[Sequence[Span]], list[Doc]] | None = None,
     ) -> None:
-        if "parser" not in nlp.pipe_names:
+        # ``parse_many`` parses many sentences in one batch (claims.SentenceParser does,
+        # reusing the NER pass's tok2vec output); without it, each sentence is parsed
+        # by ``nlp`` on its own.
+        self._parse_many = parse_many
+        if parse_many is None and "parser" not in nlp.pipe_names:
             raise InputError(
                 "the spaCy pipeline given to EventCoder has no parser",
                 "load the model with the parser enabled (it runs only on candidate sentences)",
@@ -183,9 +188,11 @@ class EventCoder:
         date: TextSpan | None = None,
     ) -> DocEvents:
         """Events of every sentence of ``doc``, with the sentences skipped as too long."""
+        actors_in, places_in = _MentionIndex(actors), _MentionIndex(places)
+        if self._parse_many is not None and not doc.has_annotation("DEP"):
+            return self._code_batched(doc, actors_in, places_in, date)
         result = DocEvents([], [])
         parsed = doc.has_annotation("DEP")
-        actors_in, places_in = _MentionIndex(actors), _MentionIndex(places)
         for sent in doc.sents:
             if len(sent) > self.options.max_tokens:
                 result.skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
@@ -201,6 +208,31 @@ class EventCoder:
             else:
                 events = self._code_unparsed(sent, here, there, date)
             result.events.extend(events)
+        return result
+
+    def _code_batched(
+        self,
+        doc: Doc,
+        actors_in: _MentionIndex,
+        places_in: _MentionIndex,
+        date: TextSpan | None,
+    ) -> DocEvents:
+        """Candidate sentences parsed in one batch, then coded one by one."""
+        assert self._parse_many is not None
+        result = DocEvents([], [])
+        candidates = []
+        for sent in _lines(doc):
+            if len(sent) > self.options.max_tokens:
+                result.skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
+            elif self.may_hold_event(sent):
+                candidates.append(sent)
+        for sent, sub in zip(candidates, self._parse_many(candidates), strict=True):
+            offset = sent.start_char
+            here = [_shift(m, -offset) for m in actors_in.within(offset, sent.end_char)]
+            there = [_shift(m, -offset) for m in places_in.within(offset, sent.end_char)]
+            result.events.extend(
+                self._coder.code(sub[:], actors=here, places=there, date=date, offset=offset)
+            )
         return result
 
     def _code_unparsed(
@@ -230,6 +262,22 @@ class EventCoder:
                 )
             )
         return events
+
+
+def _lines(doc: Doc) -> Iterator[Span]:
+    """Sentences, cut again at line breaks: the sentence splitter often glues a
+    headline or dateline to the first sentence after it."""
+    for sent in doc.sents:
+        if "\n" not in sent.text.strip():
+            yield sent
+            continue
+        start = sent.start_char
+        for piece in sent.text.split("\n"):
+            end = start + len(piece)
+            span = doc.char_span(start, end, alignment_mode="contract") if piece.strip() else None
+            if span is not None and len(span):
+                yield span
+            start = end + 1
 
 
 class _MentionIndex:
