@@ -265,8 +265,10 @@ def register_sharing(app: typer.Typer, store_of: Any, out: Any) -> None:
         document: Annotated[int, typer.Argument(help="Document id.")],
         tlp: Annotated[str, typer.Option(help="The new TLP level.")],
     ) -> None:
-        """Change a document's TLP: raising is for its member's users, lowering for the
-        member's officers (both with --as USER); audited."""
+        """Change a document's TLP (with --as USER); audited.
+
+        Raising the restriction is for the owner member's users, lowering it for the
+        owner member's officers."""
         from jic.store.visibility import policy_item
 
         try:
