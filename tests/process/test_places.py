@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from jic.process.gazetteer import Gazetteer, GazetteerError, _read_cache, normalise_name
+from jic.process.gazetteer import (
+    Gazetteer,
+    GazetteerError,
+    _read_cache,
+    country_point,
+    main_landmass_centre,
+    normalise_name,
+)
 from jic.process.places import Geocoder, Mention, Place, distance_km
 
 
@@ -87,6 +94,38 @@ def test_names_in_other_scripts_resolve(
 def test_a_country_name_means_the_country(geocoder: Geocoder) -> None:
     place = resolve_one(geocoder, "Iraq and Syria", "Iraq")
     assert (place.feature_class, place.country, place.geonames_id) == ("A", "IQ", 99237)
+
+
+def test_the_united_states_is_placed_in_the_middle_of_the_lower_48(gazetteer: Gazetteer) -> None:
+    # Kansas, near both GeoNames' and Wikipedia's point, not Factbook's rounded 38,-97 alone.
+    us = gazetteer.country("US")
+    assert us is not None
+    assert distance_km(us.lat, us.lon, 39.8, -98.6) < 161
+    assert distance_km(us.lat, us.lon, 40.0, -100.0) < 250
+
+
+def test_country_point_is_halfway_to_the_main_landmass() -> None:
+    island = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
+    mainland = [[10.0, 40.0], [14.0, 40.0], [14.0, 44.0], [10.0, 44.0], [10.0, 40.0]]
+    centre = main_landmass_centre({"type": "MultiPolygon", "coordinates": [[island], [mainland]]})
+    assert centre == pytest.approx((42.0, 12.0))
+    assert country_point((40.0, 10.0), centre) == pytest.approx((41.0, 11.0))
+    assert country_point((40.0, 10.0), None) == (40.0, 10.0)
+    assert country_point((0.0, 179.0), (0.0, -179.0)) == (0.0, 179.0)  # across the antimeridian
+
+
+def test_ap_state_abbreviations_name_their_states(geocoder: Geocoder) -> None:
+    text = "PLEASANTON, Calif. (AP) — Officials in Worcester, Mass., and Raleigh, N.C., agreed."
+    for name, state in (("Calif.", "California"), ("Mass.", "Massachusetts"), ("N.C.", "North")):
+        place = resolve_one(geocoder, text, name)
+        assert place.country == "US" and place.admin1.startswith(state)
+
+
+def test_a_dateline_names_the_city_not_the_state(geocoder: Geocoder) -> None:
+    text = "WASHINGTON (AP) — Lawmakers met on Tuesday to discuss the budget."
+    place = resolve_one(geocoder, text, "WASHINGTON")
+    assert place.feature_class == "P"
+    assert distance_km(place.lat, place.lon, 38.9, -77.04) < 20
 
 
 def test_a_province_is_found_by_its_short_and_native_names(geocoder: Geocoder) -> None:

@@ -289,6 +289,9 @@ class Geocoder:
         ``mentions``.
         """
         groups = self._groups(mentions)
+        for mention in mentions:
+            if context and _is_dateline(mention, context):
+                _prefer_towns(groups[normalise_name(mention.text)])
         extra = self._text_countries(context) if context else Counter()
         qualifiers = _qualifiers(mentions, context) if context else {}
         for group in groups.values():
@@ -562,6 +565,23 @@ def _qualifiers(mentions: Sequence[Mention], text: str | None) -> dict[str, list
         if between.strip() in (",", "(", ", ") and len(between) <= 3:
             result[normalise_name(first.text)].append(normalise_name(second.text))
     return result
+
+
+def _is_dateline(mention: Mention, text: str) -> bool:
+    """A capitalised name opening the text or a line, as in "WASHINGTON (AP) —"."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    return (
+        mention.text.isupper()
+        and not text[line_start : mention.start].strip()
+        and text[mention.end : mention.end + 6].lstrip().startswith(("(", "—", "-", ",", "–"))
+    )
+
+
+def _prefer_towns(group: _Group) -> None:
+    """News datelines name towns (AP style), so "WASHINGTON" is the city, not the state."""
+    towns = [c for c in group.candidates if c.record.feature_class == "P"]
+    if towns:
+        group.candidates = towns
 
 
 def _inside(record: GazetteerRecord, container: GazetteerRecord) -> bool:
