@@ -145,15 +145,30 @@ def _cue_pattern(lemmas: frozenset[str], nouns: frozenset[str]) -> re.Pattern[st
 
 _CUE_RE = _cue_pattern(SPEECH_VERBS, CUE_NOUNS)
 _STRONG_CUE_RE = _cue_pattern(HIGH_YIELD_VERBS, frozenset())
+# The same test as _CUE_RE, done as a set look-up per word: a regular expression with
+# thousands of alternatives costs far more per sentence than splitting it into words.
+_CUE_WORDS = frozenset(w.lower() for w in [*_verb_forms(SPEECH_VERBS), *CUE_NOUNS])
+_SPACED_CUES = [w for w in _CUE_WORDS if not w.isalpha()]
+_SPACED_RE = (
+    re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _SPACED_CUES) + r")\b", re.IGNORECASE)
+    if _SPACED_CUES
+    else None
+)
+_OTHER_RE = re.compile(_OTHER_CUES, re.IGNORECASE)
+_WORDS_RE = re.compile(r"[^\W\d_]+")
 
 
 def sentence_has_cue(text: str) -> bool:
     """True when a sentence may carry an attribution and so is worth parsing.
 
-    Cheap on purpose (one regular expression, no model): it errs towards saying yes,
-    since a sentence it rejects can never yield a claim.
+    Cheap on purpose (no model): it errs towards saying yes, since a sentence it
+    rejects can never yield a claim.
     """
-    return _CUE_RE.search(text) is not None
+    if any(word.lower() in _CUE_WORDS for word in _WORDS_RE.findall(text)):
+        return True
+    if _SPACED_RE is not None and _SPACED_RE.search(text):
+        return True
+    return _OTHER_RE.search(text) is not None
 
 
 def sentence_has_strong_cue(text: str) -> bool:

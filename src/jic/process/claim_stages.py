@@ -11,6 +11,7 @@ sentences that carry an attribution cue or an event word. Offsets are into
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,28 @@ def _published(work: Work) -> datetime:
     if value:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     return work.document.ingested.astimezone(UTC)
+
+
+def _shared_parser(context: StageContext) -> Any:
+    """One sentence parser for claims and events, remembering what it parsed in the
+    current batch, so a sentence both stages look at is parsed once."""
+    from jic.process.claims import SentenceParser
+    from jic.process.nlp_stages import load_english
+
+    class BatchParser(SentenceParser):
+        def __init__(self, nlp: Any) -> None:
+            super().__init__(nlp)
+            self.memory: dict[tuple[int, int, int], Any] = {}
+
+        def parse_many(self, sentences: Sequence[Any]) -> list[Any]:
+            keys = [(id(s.doc), s.start_char, s.end_char) for s in sentences]
+            missing = [s for s, k in zip(sentences, keys, strict=True) if k not in self.memory]
+            for sentence, parsed in zip(missing, super().parse_many(missing), strict=True):
+                self.memory[(id(sentence.doc), sentence.start_char, sentence.end_char)] = parsed
+            return [self.memory[k] for k in keys]
+
+    nlp = context.resource("spacy-en", load_english)
+    return context.resource("sentence-parser", lambda: BatchParser(nlp))
 
 
 def _resolve_time(text: str, published: datetime | None) -> datetime | None:
@@ -69,14 +92,13 @@ def _plain(value: Any) -> Any:
 )
 def make_claims(context: StageContext) -> Stage:
     """Attributed claims from the parse of the sentences that carry a cue."""
-    from jic.process.claims import ClaimOptions, SentenceParser, analyse_claims
-    from jic.process.nlp_stages import load_english
+    from jic.process.claims import ClaimOptions, analyse_claims
 
-    nlp = context.resource("spacy-en", load_english)
-    parser = context.resource("sentence-parser", lambda: SentenceParser(nlp))
+    parser = _shared_parser(context)
     options = ClaimOptions(resolve_time=_resolve_time)
 
     def run(batch: list[Work]) -> None:
+        parser.memory.clear()  # claims run first in a batch; events then reuse its parses
         for work in batch:
             doc = work.fields["_spacy"]
             work.fields["claims_note"] = None
@@ -117,14 +139,13 @@ def _inside(span: tuple[int, int], entities: dict[tuple[int, int], str]) -> str 
 )
 def make_events(context: StageContext) -> Stage:
     """PLOVER events from sentences that hold an event word, parsed on their own."""
-    from jic.process.claims import SentenceParser
     from jic.process.events import EventCoder, Mention
     from jic.process.nlp_stages import load_english
 
-    nlp = context.resource("spacy-en", load_english)
-    # The NER pass's model lends its parser; candidate sentences parse in one batch.
-    parser = context.resource("sentence-parser", lambda: SentenceParser(nlp))
-    coder = EventCoder(nlp, parse_many=parser.parse_many)
+    # The NER pass's model lends its parser; candidate sentences parse in one batch, and
+    # those the claims stage parsed already are not parsed again.
+    parser = _shared_parser(context)
+    coder = EventCoder(context.resource("spacy-en", load_english), parse_many=parser.parse_many)
 
     def run(batch: list[Work]) -> None:
         for work in batch:
