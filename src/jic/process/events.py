@@ -21,94 +21,49 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from jic.errors import InputError
 from jic.process import plover as lex
-from jic.process.plover import CountryTable, PloverType, Sense, wordset
+from jic.process.event_records import (
+    ACTOR_LABELS,
+    PRONOUNS,
+    SUBJECTS,
+    Actor,
+    Candidate,
+    DocEvents,
+    Event,
+    EventOptions,
+    Mention,
+    TextSpan,
+)
+from jic.process.event_roles import (
+    date_of,
+    hint_for,
+    phrase_of,
+    place_of,
+    role_heads,
+    text_span,
+    words_of,
+)
+from jic.process.plover import CountryTable, Sense
+
+__all__ = [
+    "Actor",
+    "DocEvents",
+    "Event",
+    "EventCoder",
+    "EventOptions",
+    "Mention",
+    "TextSpan",
+    "code_events",
+    "main_event",
+]
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
-
-
-@dataclass(frozen=True, slots=True)
-class TextSpan:
-    """A stretch of the document's text, by character offsets into the whole document."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """What an earlier stage knows about a span: a linked entity or a geocoded place."""
-
-    start: int
-    end: int
-    country: str | None = None  # ISO-3166 alpha-3 when the entity is a state or its organ
-    entity_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """A source or target of an event, as written, with its state when it is one."""
-
-    span: TextSpan
-    country: str | None = None
-    entity_id: str | None = None
-    armed: bool = False  # named as an armed force ("Russian forces", "police")
-    state: bool = False  # the state itself or one of its organs ("Iraq", "the Iraqi government")
-
-
-@dataclass(slots=True)
-class Event:
-    """One PLOVER event and the text it was coded from."""
-
-    type: PloverType
-    trigger: TextSpan
-    sentence: TextSpan
-    sources: list[Actor] = field(default_factory=list)
-    targets: list[Actor] = field(default_factory=list)
-    place: TextSpan | None = None
-    place_id: str | None = None
-    date: TextSpan | None = None
-    mode: str = ""
-    context: str = ""
-    negated: bool = False
-    intended: PloverType | None = None  # AGREE/THREATEN coded from an intended action
-
-
-@dataclass(frozen=True, slots=True)
-class EventOptions:
-    """Limits and switches of the event coder."""
-
-    max_tokens: int = 120  # longer sentences are skipped, not parsed: parse cost grows fast
-    keep_negated: bool = False  # keep "did not attack" as an event flagged negated
-    keep_hypothetical: bool = False  # keep acts named only as a condition ("unless X attacks")
-    max_events_per_sentence: int = 8
-
-
-@dataclass(slots=True)
-class DocEvents:
-    """The events of one document and the sentences the coder had to skip."""
-
-    events: list[Event]
-    skipped: list[TextSpan]
-
-
-SUBJECTS = frozenset({"nsubj", "csubj"})
-PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
-OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
-TARGET_PREPS = wordset("against on upon at with to toward towards into from over for of between")
-PLACE_PREPS = wordset("in at near outside inside across throughout around into")
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
-COMPLEMENTS = frozenset({"xcomp", "ccomp", "pcomp", "advcl", "acl", "relcl", "conj"})
-FRAME_COMPLEMENTS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl"})
-PRONOUNS = wordset("it they its their he she his her we our them him itself themselves")
 
 
 def code_events(
@@ -302,20 +257,6 @@ def main_event(events: Sequence[Event]) -> Event | None:
     return events[0] if events else None
 
 
-@dataclass(slots=True)
-class _Candidate:
-    """A trigger found in the sentence, before its roles are read from the parse."""
-
-    sense: Sense
-    head: Token  # the token the event hangs on: the verb, or the event noun
-    trigger: list[Token]  # the words that name the event
-    noun: Token | None = None  # the event noun, when the verb takes its meaning from it
-    intended: PloverType | None = None
-    negated: bool = False
-    hypothetical: bool = False
-    absorbed: set[int] = field(default_factory=set)  # token ids of triggers folded into this
-
-
 class _SentenceCoder:
     """Codes one parsed sentence at a time; holds the country table and options."""
 
@@ -354,32 +295,32 @@ class _SentenceCoder:
 
     def _event(
         self,
-        cand: _Candidate,
+        cand: Candidate,
         sent: Span,
         actors: Sequence[Mention],
         places: Sequence[Mention],
         date: TextSpan | None,
         offset: int,
     ) -> Event:
-        source_heads, target_groups = _role_heads(cand)
+        source_heads, target_groups = role_heads(cand)
         sources = self._actors(source_heads, actors, offset)
         targets, target_heads = self._targets(target_groups, actors, offset)
         sense = _refine(_adjust_for_actors(cand.sense, sources), cand)
-        used = {t.i for h in [*source_heads, *target_heads] for t in _phrase(h)}
-        place, place_id = _place(cand, sent, places, used, offset)
+        used = {t.i for h in [*source_heads, *target_heads] for t in phrase_of(h)}
+        place, place_id = place_of(cand, sent, places, used, offset)
         if not targets and place is not None:
             targets = self._place_as_target(place, places, offset)
         first, last = min(t.i for t in cand.trigger), max(t.i for t in cand.trigger)
         doc = sent.doc
         return Event(
             type=sense.type,
-            trigger=_text_span(doc[first : last + 1], offset),
-            sentence=_text_span(sent, offset),
+            trigger=text_span(doc[first : last + 1], offset),
+            sentence=text_span(sent, offset),
             sources=sources,
             targets=targets,
             place=place,
             place_id=place_id,
-            date=_date(cand, sent, offset) or date,
+            date=date_of(cand, sent, offset) or date,
             mode=sense.mode,
             context=sense.context,
             negated=cand.negated,
@@ -427,31 +368,31 @@ class _SentenceCoder:
 
     def _actors_of(self, head: Token, hints: Sequence[Mention], offset: int) -> list[Actor]:
         """One actor, or several when the phrase joins countries ("US and British forces")."""
-        phrase = _phrase(head)
+        phrase = phrase_of(head)
         span = head.doc[phrase[0].i : phrase[-1].i + 1]
         armed = any(t.lower_ in lex.MILITARY_WORDS for t in phrase if t.i >= head.i - 2)
         found = self.countries.lookup([t.text for t in phrase])
-        hint = _hint_for(span, hints)
+        hint = hint_for(span, hints)
         if hint is not None:
             state = hint.country is not None and _names_state(head, phrase, found)
-            return [Actor(_text_span(span, offset), hint.country, hint.entity_id, armed, state)]
+            return [Actor(text_span(span, offset), hint.country, hint.entity_id, armed, state)]
         if not found and not _actor_like(head):
             return []
         state = _names_state(head, phrase, found)
         if len({m[2] for m in found}) > 1 and any(t.dep_ == "cc" for t in phrase):
             return [
-                Actor(_text_span(_words(phrase, a, b), offset), code, None, armed, names)
+                Actor(text_span(words_of(phrase, a, b), offset), code, None, armed, names)
                 for a, b, code, names in found
             ]
         country = found[0][2] if found else self._country_nearby(head)
-        return [Actor(_text_span(span, offset), country, None, armed, state and bool(country))]
+        return [Actor(text_span(span, offset), country, None, armed, state and bool(country))]
 
     def _country_nearby(self, head: Token) -> str | None:
         """The state of "rebels in the Ivory Coast", "the president of Armenia"."""
         for child in head.children:
             if child.dep_ in ("prep", "appos") and child.lower_ in ("in", "of", "from"):
                 for obj in child.children:
-                    found = self.countries.lookup([t.text for t in _phrase(obj)])
+                    found = self.countries.lookup([t.text for t in phrase_of(obj)])
                     if found:
                         return found[0][2]
         return None
@@ -493,9 +434,9 @@ def _actor_like(head: Token) -> bool:
 # --- finding triggers -------------------------------------------------------------------
 
 
-def _find_candidates(sent: Span) -> list[_Candidate]:
+def _find_candidates(sent: Span) -> list[Candidate]:
     """Every lexicon trigger of the sentence; a light verb's object is not counted twice."""
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     consumed: set[int] = set()
     for token in sent:
         if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass"):
@@ -511,11 +452,11 @@ def _find_candidates(sent: Span) -> list[_Candidate]:
         if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed:
             sense = _noun_sense(token)
             if sense is not None:
-                found.append(_Candidate(sense, token, _noun_trigger(token)))
+                found.append(Candidate(sense, token, _noun_trigger(token)))
     return found
 
 
-def _obligation(verb: Token) -> _Candidate | None:
+def _obligation(verb: Token) -> Candidate | None:
     """ "The Red Cross said US forces must ensure security": a DEMAND on the forces."""
     aux = next(
         (c for c in verb.children if c.dep_ == "aux" and c.lower_ in lex.OBLIGATION_AUXILIARIES),
@@ -527,16 +468,16 @@ def _obligation(verb: Token) -> _Candidate | None:
     subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
     if subject is None or subject.lower_ in PRONOUNS:
         return None  # "we must ..." is a resolve, not a demand on another
-    return _Candidate(Sense(lex.T.DEMAND), reporter, [aux, verb])
+    return Candidate(Sense(lex.T.DEMAND), reporter, [aux, verb])
 
 
-def _verb_candidate(verb: Token) -> _Candidate | None:
+def _verb_candidate(verb: Token) -> Candidate | None:
     lemma = verb.lemma_.lower()
     for child in verb.children:
         if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in lex.PHRASAL:
             sense = lex.PHRASAL[(lemma, child.lower_)]
             trigger = [verb, child] if child.dep_ == "prt" else [verb]
-            return _Candidate(sense, verb, trigger)
+            return Candidate(sense, verb, trigger)
     obj = _object_of(verb)
     if obj is not None:
         cand = _light_candidate(verb, lemma, obj)
@@ -545,7 +486,7 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         ):
             return cand
     if lemma in lex.VERBS and lemma not in lex.REPORTING_VERBS:
-        return _Candidate(lex.VERBS[lemma], verb, [verb])
+        return Candidate(lex.VERBS[lemma], verb, [verb])
     return None
 
 
@@ -563,27 +504,27 @@ def _object_of(verb: Token) -> Token | None:
     return None
 
 
-def _light_candidate(verb: Token, lemma: str, obj: Token) -> _Candidate | None:
+def _light_candidate(verb: Token, lemma: str, obj: Token) -> Candidate | None:
     """A verb whose object decides the event: "open fire", "lift the blockade", "hold talks"."""
     noun = obj.lemma_.lower()
     if (lemma, noun) in lex.LIGHT:
-        return _Candidate(lex.LIGHT[(lemma, noun)], verb, [verb, obj], noun=obj)
+        return Candidate(lex.LIGHT[(lemma, noun)], verb, [verb, obj], noun=obj)
     noun_sense = _noun_sense(obj)
     modifiers = {c.lemma_.lower() for c in obj.children if c.dep_ in ("compound", "amod")}
     if lemma in lex.REVERSING_VERBS and noun_sense and noun_sense.type in lex.REVERSED_TYPES:
         kind = lex.T.CONCEDE if noun in lex.CONCEDED_NOUNS else lex.T.RETREAT
-        return _Candidate(Sense(kind, noun_sense.mode), verb, [verb, obj], noun=obj)
+        return Candidate(Sense(kind, noun_sense.mode), verb, [verb, obj], noun=obj)
     if lemma in lex.CUTTING_VERBS and (
         (noun_sense is not None and noun_sense.type in lex.CUT_TYPES)
         or noun in lex.WITHDRAWN_NOUNS
         or noun in ("relation", "tie")
         or modifiers & lex.WITHDRAWN_NOUNS
     ):
-        return _Candidate(Sense(lex.T.SANCTION, "withdraw"), verb, [verb, obj], noun=obj)
+        return Candidate(Sense(lex.T.SANCTION, "withdraw"), verb, [verb, obj], noun=obj)
     if noun_sense is not None and (lemma in lex.LIGHT_VERBS or lemma not in lex.VERBS):
         if lemma in lex.REPORTING_VERBS and lemma not in lex.LIGHT_VERBS:
             return None
-        return _Candidate(noun_sense, verb, [verb, obj], noun=obj)
+        return Candidate(noun_sense, verb, [verb, obj], noun=obj)
     return None
 
 
@@ -607,7 +548,7 @@ def _noun_trigger(noun: Token) -> list[Token]:
     return [*parts, noun]
 
 
-def _merge_instruments(cands: list[_Candidate]) -> list[_Candidate]:
+def _merge_instruments(cands: list[Candidate]) -> list[Candidate]:
     """ "A roadside bombing killed ...": the event noun in subject position names the act."""
     by_head = {c.head.i: c for c in cands}
     out = []
@@ -631,7 +572,7 @@ def _merge_instruments(cands: list[_Candidate]) -> list[_Candidate]:
 # --- modality and framing -----------------------------------------------------------------
 
 
-def _apply_modality(cand: _Candidate) -> None:
+def _apply_modality(cand: Candidate) -> None:
     """Negation, and intent: intended cooperation is AGREE, announced hostility THREATEN."""
     head = cand.head
     cand.negated = _is_negated(head)
@@ -715,7 +656,7 @@ def _is_negated(token: Token) -> bool:
     return False
 
 
-def _drop_absorbed(cands: list[_Candidate]) -> list[_Candidate]:
+def _drop_absorbed(cands: list[Candidate]) -> list[Candidate]:
     """Fold triggers that sit inside a framing event, or inside another event's phrase."""
     absorbed = {i for c in cands for i in c.absorbed}
     kept = [c for c in cands if c.head.i not in absorbed]
@@ -726,7 +667,7 @@ def _drop_absorbed(cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
-def _folds(outer: _Candidate, inner: _Candidate) -> bool:
+def _folds(outer: Candidate, inner: Candidate) -> bool:
     """Whether ``inner`` is part of ``outer``'s statement rather than an event of its own."""
     if not _dominates(outer.head, inner.head):
         return False
@@ -752,7 +693,7 @@ def _depth(token: Token) -> int:
     return depth
 
 
-def _refine(sense: Sense, cand: _Candidate) -> Sense:
+def _refine(sense: Sense, cand: Candidate) -> Sense:
     """Sending peacekeepers is AID (protection), not MOBILIZE (a show of force)."""
     if sense.type is lex.T.MOBILIZE and any(
         t.lemma_.lower().startswith("peacekeep") for t in cand.head.subtree
@@ -768,198 +709,3 @@ def _adjust_for_actors(sense: Sense, sources: list[Actor]) -> Sense:
     if sense.type in lex.STATE_SOURCE_TYPES and any(a.state for a in sources):
         return replace(sense, type=lex.STATE_SOURCE_TYPES[sense.type])
     return sense
-
-
-# --- roles: who acts on whom --------------------------------------------------------------
-
-
-def _role_heads(cand: _Candidate) -> tuple[list[Token], list[list[Token]]]:
-    """Head words of the source actors, and groups of candidate target heads, best first."""
-    head = cand.head
-    if head.pos_ in ("NOUN", "PROPN") and cand.noun is None:
-        sources, targets = _noun_roles(head)
-        groups = [targets]
-    elif cand.noun is not None and cand.noun.dep_ in SUBJECTS:
-        # "A roadside bombing killed two soldiers": the bombers are the bombing's modifiers.
-        sources, _ = _noun_roles(cand.noun)
-        groups = _object_heads(head, cand)
-    elif _is_passive(head) and head.lemma_.lower() not in lex.INTENT_ADJECTIVES:
-        sources = [obj for c in head.children if c.dep_ == "agent" for obj in c.children]
-        groups = [
-            [c for c in head.children if c.dep_ in PASSIVE_SUBJECTS and not _is(c, cand.noun)]
-        ]
-        groups += _object_heads(head, cand)[1:]
-    else:
-        sources = _subject_heads(head)
-        groups = _object_heads(head, cand)
-    return _with_conjuncts(sources), [_with_conjuncts(g) for g in groups]
-
-
-def _is(token: Token, other: Token | None) -> bool:
-    return other is not None and token.i == other.i
-
-
-def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
-
-
-def _with_conjuncts(heads: list[Token]) -> list[Token]:
-    out: list[Token] = []
-    for head in heads:
-        for token in (head, *head.conjuncts):
-            if token not in out and token.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
-                out.append(token)
-    return out
-
-
-def _subject_heads(verb: Token) -> list[Token]:
-    """The subject, looking through control ("agreed to withdraw") and coordination."""
-    token = verb
-    for _ in range(8):
-        subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
-        if subject is not None:
-            if subject.lower_ in ("who", "which", "that") and token.dep_ == "relcl":
-                return [token.head]
-            if subject.lower_ in PRONOUNS:
-                return [_resolve_pronoun(subject, token)]
-            return [subject]
-        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
-            return [token.head]
-        if token.dep_ not in ("xcomp", "conj", "advcl", "acomp") or token.head.i == token.i:
-            break
-        if token.dep_ == "advcl" and _is_passive(token.head):
-            return [o for c in token.head.children if c.dep_ == "agent" for o in c.children]
-        token = token.head
-    return []
-
-
-def _resolve_pronoun(pronoun: Token, verb: Token) -> Token:
-    """ "Nigeria announced that it will withdraw": "it" is the subject of a verb above."""
-    token = verb
-    while token.head.i != token.i:
-        token = token.head
-        for child in token.children:
-            if child.dep_ in SUBJECTS and child.lower_ not in PRONOUNS:
-                return child
-    return pronoun
-
-
-def _object_heads(verb: Token, cand: _Candidate) -> list[list[Token]]:
-    """Objects, then "against/on/with/to ..." phrases, then a framed clause's subject."""
-    objects = [c for c in verb.children if c.dep_ in OBJECTS and not _is(c, cand.noun)]
-    holders = [verb] if cand.noun is None else [verb, cand.noun]
-    preps = [
-        obj
-        for holder in holders
-        for prep in holder.children
-        if prep.dep_ in ("prep", "dative") and prep.lower_ in TARGET_PREPS
-        for obj in prep.children
-        if obj.dep_ == "pobj"
-    ]
-    framed = [
-        subject
-        for clause in verb.children
-        if clause.dep_ in ("ccomp", "xcomp")
-        for subject in clause.children
-        if subject.dep_ in SUBJECTS | PASSIVE_SUBJECTS
-    ]
-    if cand.sense.type in lex.FRAME_TYPES:  # "demanded that the US cancel": the US
-        return [objects, framed, preps, _complement_targets(verb)]
-    return [objects, preps, framed]
-
-
-def _complement_targets(verb: Token) -> list[Token]:
-    """ "threatened to break relations with Armenia": the framed act's own target."""
-    out: list[Token] = []
-    for clause in verb.children:
-        if clause.dep_ not in ("xcomp", "ccomp"):
-            continue
-        holders = [clause, *(c for c in clause.children if c.dep_ == "dobj")]
-        out.extend(c for c in clause.children if c.dep_ == "dobj")
-        for holder in holders:
-            for prep in holder.children:
-                if prep.dep_ == "prep" and prep.lower_ in TARGET_PREPS:
-                    out.extend(o for o in prep.children if o.dep_ == "pobj")
-    return out
-
-
-def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
-    """ "Israeli airstrikes on Gaza", "Russia's invasion of Ukraine", "protesters"."""
-    if noun.lemma_.lower() in lex.ACTOR_EVENT_NOUNS:
-        sources = [noun]
-    else:
-        sources = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
-    targets = []
-    for prep in noun.children:
-        if prep.dep_ != "prep":
-            continue
-        objs = [o for o in prep.children if o.dep_ == "pobj"]
-        if prep.lower_ == "by":
-            sources.extend(objs)
-        elif prep.lower_ in ("on", "against", "at", "with", "to", "of", "between"):
-            targets.extend(objs)
-    if not sources and noun.dep_ in ("dobj", "pobj"):
-        verb = noun.head if noun.dep_ == "dobj" else noun.head.head
-        if verb.pos_ in ("VERB", "AUX"):
-            sources = _subject_heads(verb)
-    return sources, targets
-
-
-def _phrase(head: Token) -> list[Token]:
-    """The words naming an actor: its head and modifiers, without clauses or conjuncts."""
-    keep = {head.i: head}
-    for child in head.children:
-        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case"):
-            for token in child.subtree:
-                keep[token.i] = token
-    tokens = sorted(keep.values(), key=lambda t: t.i)
-    doc = head.doc
-    return [doc[i] for i in range(tokens[0].i, tokens[-1].i + 1)]
-
-
-def _words(phrase: list[Token], start: int, end: int) -> Span:
-    return phrase[0].doc[phrase[start].i : phrase[end - 1].i + 1]
-
-
-def _hint_for(span: Span, hints: Sequence[Mention]) -> Mention | None:
-    for hint in hints:
-        if hint.start < span.end_char and span.start_char < hint.end:
-            return hint
-    return None
-
-
-def _text_span(span: Span, offset: int) -> TextSpan:
-    return TextSpan(span.start_char + offset, span.end_char + offset, span.text)
-
-
-# --- where and when -------------------------------------------------------------------------
-
-
-def _place(
-    cand: _Candidate, sent: Span, hints: Sequence[Mention], used: set[int], offset: int
-) -> tuple[TextSpan | None, str | None]:
-    """The place of the event: a given place hint, else a place name after "in/at/near"."""
-    region = {t.i for t in cand.head.subtree}
-    text = sent.doc.text
-    inside = [h for h in hints if sent.start_char <= h.start and h.end <= sent.end_char]
-    free = [h for h in inside if not any(sent.doc[i].idx in range(h.start, h.end) for i in used)]
-    if free:
-        return TextSpan(
-            free[0].start + offset, free[0].end + offset, text[free[0].start : free[0].end]
-        ), free[0].entity_id
-    options = [
-        ent
-        for ent in sent.ents
-        if ent.label_ in PLACE_LABELS
-        and not any(t.i in used for t in ent)
-        and ent.root.head.lower_ in PLACE_PREPS
-    ]
-    options.sort(key=lambda ent: ent.root.i not in region)
-    return (_text_span(options[0], offset), None) if options else (None, None)
-
-
-def _date(cand: _Candidate, sent: Span, offset: int) -> TextSpan | None:
-    region = {t.i for t in cand.head.subtree}
-    dates = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
-    dates.sort(key=lambda ent: ent.root.i not in region)
-    return _text_span(dates[0], offset) if dates else None
