@@ -13,7 +13,6 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +27,7 @@ from typer.core import TyperGroup
 from jic import __version__
 from jic.analyse import search as search_view
 from jic.center.founding import Founding, found_center
-from jic.cli_center import acting_user, register_sharing, register_watchlist
+from jic.cli_center import State, acting_user, register_sharing, register_watchlist
 from jic.cli_center import register as register_center_commands
 from jic.domain import TLP, IngestOutcome, IngestStatus
 from jic.errors import AccessError, InputError, JicError
@@ -75,12 +74,6 @@ app.add_typer(sources_app, name="sources")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-@dataclass(slots=True)
-class State:
-    settings: Settings
-    as_user: str | None = None
 
 
 def _settings(ctx: typer.Context) -> Settings:

@@ -8,6 +8,7 @@ administration needs the local operator or ``--as`` an officer of that member.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -20,16 +21,26 @@ from jic.center.rotation import NoChairError, Term
 from jic.domain import TLP
 from jic.errors import AccessError
 from jic.gather.files import parse_when
+from jic.settings import Settings
 from jic.store import audit
 from jic.store import members as member_repo
 from jic.store import users as user_repo
 from jic.store.database import Store
 
 
+@dataclass(slots=True)
+class State:
+    """What the root command parsed, for every subcommand: the settings and --as.
+
+    It lives here, not in cli.py, so that `python -m jic.cli` (where cli.py runs as
+    __main__) and the `jic` script find the same class."""
+
+    settings: Settings
+    as_user: str | None = None
+
+
 def acting_user(ctx: typer.Context, store: Store) -> user_repo.User | None:
     """The --as user (checked: exists, enabled), or None for the local operator."""
-    from jic.cli import State
-
     state = ctx.find_object(State)
     assert state is not None
     if state.as_user is None:

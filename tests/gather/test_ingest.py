@@ -95,7 +95,8 @@ def test_interrupted_batch_write_is_rolled_back(
 
 @pytest.mark.slow
 def test_killed_ingest_process_loses_nothing_committed(tmp_path: Path) -> None:
-    folder = make_folder(tmp_path / "files", 3000)
+    total = 8000  # ingest runs at thousands of files a second: give the kill time to land
+    folder = make_folder(tmp_path / "files", total)
     settings = Settings(home=tmp_path / "home", ingest_batch_size=50)
     found_center(settings, Founding())[0].close()
     command = [sys.executable, "-m", "jic.cli", "--home", str(settings.home), "ingest", str(folder)]
@@ -104,13 +105,14 @@ def test_killed_ingest_process_loses_nothing_committed(tmp_path: Path) -> None:
     database = settings.sqlite_path()
     deadline = time.monotonic() + 60
     committed = 0
+    watcher = sqlite3.connect(database, isolation_level=None)
     while time.monotonic() < deadline and process.poll() is None:
-        with sqlite3.connect(database) as connection:
-            committed = connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+        committed = watcher.execute("SELECT count(*) FROM documents").fetchone()[0]
         if committed >= 100:
             process.send_signal(signal.SIGKILL)
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
+    watcher.close()
     process.wait(timeout=30)
     if committed < 100:
         pytest.fail("the ingest finished before it could be killed; make the folder larger")
@@ -124,4 +126,4 @@ def test_killed_ingest_process_loses_nothing_committed(tmp_path: Path) -> None:
     assert rerun.returncode == 0, rerun.stderr
     assert f"{after_kill} unchanged" in rerun.stdout
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 3000
+        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == total
