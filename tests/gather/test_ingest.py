@@ -115,6 +115,9 @@ def test_killed_ingest_process_loses_nothing_committed(tmp_path: Path) -> None:
     watcher.close()
     process.wait(timeout=30)
     if committed < 100:
+        assert process.stderr is not None
+        errors = process.stderr.read().decode(errors="replace")
+        assert process.returncode == 0, f"the ingest failed on its own:\n{errors}"
         pytest.fail("the ingest finished before it could be killed; make the folder larger")
     with sqlite3.connect(database) as connection:
         after_kill = connection.execute("SELECT count(*) FROM documents").fetchone()[0]
