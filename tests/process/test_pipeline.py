@@ -229,9 +229,10 @@ def test_redo_runs_a_stage_and_what_rests_on_it(store: Store) -> None:
 
 @pytest.mark.slow
 def test_two_workers_process_every_document_exactly_once(backend: Backend, store: Store) -> None:
-    fill(store, [f"Bulletin {n}: {TEXTS[n % 4]}" for n in range(40)])
-    options = ProcessOptions(batch_size=5, only=["clean", "language"])
+    # Small batches make the two workers claim at the same moment again and again.
+    fill(store, [f"Bulletin {n}: {TEXTS[n % 4]}" for n in range(120)])
+    options = ProcessOptions(batch_size=2, only=["clean", "language"])
     report = run_workers(backend.settings, 2, options)
-    assert report.documents == 40
-    assert report.done["clean"] == 40 and report.done["language"] == 40
+    assert report.documents == 120
+    assert report.done["clean"] == 120 and report.done["language"] == 120
     assert Pipeline(store, backend.settings, stages=["clean", "language"]).pending() == 0

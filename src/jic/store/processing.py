@@ -15,12 +15,13 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, or_, select, tuple_
+from sqlalchemy import Connection, and_, delete, func, or_, select, text, tuple_
 
 from jic.store.schema import document_stages, documents, process_leases, stage_outputs
 from jic.store.times import now
 
 Versions = Sequence[tuple[str, int]]
+_PG_CLAIM_LOCK = 0x6A6970  # advisory lock serialising claims across PostgreSQL workers
 
 
 def _complete(versions: Versions) -> Any:
@@ -45,8 +46,16 @@ def pending_count(connection: Connection, versions: Versions) -> int:
 def claim(
     connection: Connection, versions: Versions, *, worker: str, size: int, lease: timedelta
 ) -> list[int]:
-    """Lease up to ``size`` documents that need processing; call in a write transaction."""
+    """Lease up to ``size`` documents that need processing; call in a write transaction.
+
+    On PostgreSQL, claims queue on an advisory lock first: SKIP LOCKED alone does not
+    stop two workers from taking the same documents, because the lease that marks a
+    document taken lives in another table, which a statement that began before the
+    other claim committed does not see. Claiming is short; processing is not locked.
+    """
     at = now()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CLAIM_LOCK})
     free = or_(process_leases.c.document_id.is_(None), process_leases.c.until < at)
     query = (
         select(documents.c.id)
