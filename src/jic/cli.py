@@ -282,11 +282,19 @@ def search_command(
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many hits to show.")] = 10,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Counts per source, language and TLP.")
+    ] = False,
 ) -> None:
-    """Search documents, best match first, with snippets."""
+    """Search documents, best match first, with snippets.
+
+    Filters apply to the whole query: source:"UN News" lang:en tlp:GREEN member:NAME
+    from:2026-11-01 to:2026-11-30. A query of filters alone lists newest first."""
     with _store(ctx) as store:
         reader = _reader(ctx, store)
-        result = search_view.search(store, query, limit=limit, offset=offset, reader=reader)
+        result = search_view.search(
+            store, query, limit=limit, offset=offset, reader=reader, facets=facets
+        )
     if as_json:
         out.print_json(json.dumps(search_view.result_record(result), ensure_ascii=False))
         return
@@ -298,6 +306,9 @@ def search_command(
             f"\n[bold]#{hit.document_id}[/] {escape(hit.title or '(untitled)')}  [dim]{meta}[/]"
         )
         out.print(_snippet_text(hit.snippet))
+    for name, values in result.facets.items():
+        shown = ", ".join(f"{escape(value)} {count}" for value, count in values)
+        out.print(f"\n[bold]{name}[/]: {shown or '-'}")
 
 
 def _snippet_text(snippet: str) -> Text:

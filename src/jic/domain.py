@@ -136,3 +136,4 @@ class SearchResult:
     query: str
     total: int
     hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)

@@ -6,6 +6,9 @@
     unary   := ("NOT" | "-") unary | atom
     atom    := WORD | "a quoted phrase" | "(" or ")"
 
+Field filters (``source:``, ``lang:``, ``tlp:``, ``member:``, ``from:``, ``to:``) are taken
+out first by ``split_filters`` and apply to the whole query.
+
 ``oil prices`` finds documents with both words; ``"oil prices"`` the phrase;
 ``oil OR gas``, ``oil -gas``, ``oil NOT (gas OR coal)``. Operators are upper case so
 that the words "or" and "not" can still be searched for in lower case. NOT narrows
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from jic.errors import QueryError
 
@@ -214,3 +218,75 @@ def to_fts5(node: Node) -> str:
     for part in negative:
         expression = f"({expression} NOT {to_fts5(part)})"
     return expression
+
+
+# --- field filters -------------------------------------------------------------------
+
+FIELDS = ("source", "lang", "tlp", "member", "from", "to")
+_FILTER = re.compile(r'(?<!\S)(source|lang|tlp|member|from|to):(?:"([^"]*)"|(\S+))', re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Field filters, applied to the whole query: ``source:"UN News" lang:en tlp:GREEN
+    member:"Org A" from:2026-11-01 to:2026-11-30`` (``to`` is inclusive of that day).
+    Repeating a field means any of its values."""
+
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    tlps: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+
+def split_filters(query: str) -> tuple[str, Filters]:
+    """The query's words without its field filters, and the filters."""
+    values: dict[str, list[str]] = {name: [] for name in FIELDS}
+    for match in _FILTER.finditer(query):
+        name = match.group(1).lower()
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if not value.strip():
+            raise QueryError(
+                f"the filter {name}: has no value", f'write {name}:VALUE or {name}:"two words"'
+            )
+        values[name].append(value.strip())
+    rest = " ".join(_FILTER.sub(" ", query).split())
+    return rest, Filters(
+        sources=tuple(values["source"]),
+        languages=tuple(v.lower() for v in values["lang"]),
+        tlps=tuple(_tlp(v) for v in values["tlp"]),
+        members=tuple(values["member"]),
+        since=_day(values["from"], "from", end=False),
+        until=_day(values["to"], "to", end=True),
+    )
+
+
+def _tlp(value: str) -> str:
+    from jic.domain import TLP
+
+    try:
+        return TLP.parse(value).value
+    except ValueError as error:
+        raise QueryError(
+            str(error), "tlp: takes CLEAR, GREEN, AMBER, AMBER+STRICT or RED"
+        ) from None
+
+
+def _day(values: list[str], name: str, *, end: bool) -> datetime | None:
+    if not values:
+        return None
+    if len(values) > 1:
+        raise QueryError(f"{name}: is given twice", f"give one {name}: date")
+    try:
+        day = date.fromisoformat(values[0][:10])
+    except ValueError:
+        raise QueryError(
+            f"cannot read {values[0]!r} as a date", f"write {name}:2026-11-29"
+        ) from None
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) if end else start

@@ -91,3 +91,13 @@ def test_a_foreign_host_name_is_refused(client: TestClient) -> None:
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
     for host in ("127.0.0.1:8765", "localhost", "[::1]:8765"):
         assert client.get("/api/v1/health", headers={"Host": host}).status_code == 200
+
+
+def test_search_filters_and_facets_through_the_api(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": "convoy tlp:amber", "facets": "true"}).json()
+    assert body["total"] == 1
+    assert body["facets"]["tlp"] == [{"value": "AMBER", "count": 1}]
+    none = client.get("/api/v1/search", params={"q": "convoy tlp:red"}).json()
+    assert none["total"] == 0 and "facets" not in none
+    bad = client.get("/api/v1/search", params={"q": "convoy from:soon"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "JIC-E210"

@@ -108,7 +108,7 @@ def _check(store: Store, stored: list[Item], viewer: Viewer, publish: bool) -> N
     reader = Reader(viewer, publish_clear=publish)
     with store.read() as connection:
         exported = {position[d.id] for d in repo.iterate(connection, reader=reader)}
-        found = search(connection, WORD, limit=100, reader=reader)
+        found = search(connection, WORD, limit=100, reader=reader, facets=True)
         searched = {position[hit.document_id] for hit in found.hits}
         singles = set()
         for doc_id in ids:
@@ -123,6 +123,8 @@ def _check(store: Store, stored: list[Item], viewer: Viewer, publish: bool) -> N
         assert_filter_matches(viewer, stored, returned, publish_clear=publish)
     assert found.total == counted == status.documents == len(exported)
     assert sum(n for _, n in status.by_tlp) == len(exported)
+    for facet in found.facets.values():  # facets count only what may be seen
+        assert sum(n for _, n in facet) == len(exported)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from jic.store import members as member_repo
 from jic.store import sources as source_repo
 from jic.store.database import Store
 from jic.store.documents import BatchContext, Offer
+from jic.store.search import search
 
 TEXTS = [
     "Water trucks reached the camps near Hasakah on Saturday, the agency said.",
@@ -210,6 +211,10 @@ def test_language_is_detected_and_routed(store: Store) -> None:
     assert found[0]["route"]["ner"] and found[2]["route"]["ner"] is None
     assert found[4]["language"] is None and found[4]["language_note"]
     assert found[5]["language"] is None and "Georgian" in found[5]["language_note"]
+    with store.read() as connection:  # the documents carry it too: filters and facets read it
+        languages = [d.language for d in repo.iterate(connection)]
+        assert search(connection, "lang:ru").total == 1
+    assert languages[:4] == ["en", "ru", "ar", "fr"] and languages[4] is None
 
 
 def test_redo_runs_a_stage_and_what_rests_on_it(store: Store) -> None:

@@ -95,3 +95,83 @@ def test_odd_queries_never_reach_the_index_as_syntax(filled: Store, query: str) 
 def test_queries_with_nothing_to_find_are_refused(filled: Store, query: str) -> None:
     with filled.read() as connection, pytest.raises(QueryError):
         search(connection, query)
+
+
+@pytest.fixture
+def varied(store: Store) -> Store:
+    """Documents from two sources, in two languages, at three TLP levels and dates."""
+    from datetime import UTC, datetime
+
+    from jic.domain import TLP
+    from jic.store import sources as source_repo
+
+    with store.write() as connection:
+        member = member_repo.get_member(connection, "local")
+        feeds = {
+            name: source_repo.get_or_create(connection, name, owner=member, actor=audit.Actor()).id
+            for name in ("UN News", "wire")
+        }
+    rows = [
+        ("UN News", "en", TLP.GREEN, 1, "Convoy reaches Raqqa"),
+        ("UN News", "en", TLP.AMBER, 10, "Convoy delayed near Raqqa"),
+        ("wire", "fr", TLP.GREEN, 20, "Un convoi atteint Raqqa"),
+        ("wire", "en", TLP.CLEAR, 25, "Floods in Basra"),
+    ]
+    for n, (source, language, tlp, day, title) in enumerate(rows):
+        item = DocumentIn(
+            text=f"{title}\n\nReport {n}.",
+            sha256=hashlib.sha256(title.encode()).hexdigest(),
+            location=f"file:///{n}",
+            title=title,
+            language=language,
+            tlp=tlp,
+            published=datetime(2026, 11, day, tzinfo=UTC),
+        )
+        context = BatchContext(member=member, actor=audit.Actor(), source_id=feeds[source])
+        with store.write() as connection:
+            repo.store_batch(connection, [Offer(title, item)], context)
+    return store
+
+
+def found(store: Store, query: str, **options: object) -> list[str]:
+    with store.read() as connection:
+        return sorted(hit.title or "" for hit in search(connection, query, **options).hits)  # type: ignore[arg-type]
+
+
+def test_field_filters_narrow_the_words(varied: Store) -> None:
+    assert found(varied, 'raqqa source:"UN News"') == [
+        "Convoy delayed near Raqqa",
+        "Convoy reaches Raqqa",
+    ]
+    assert found(varied, "raqqa lang:fr") == ["Un convoi atteint Raqqa"]
+    assert found(varied, "raqqa tlp:green") == ["Convoy reaches Raqqa", "Un convoi atteint Raqqa"]
+    assert found(varied, "raqqa from:2026-11-05 to:2026-11-20") == [
+        "Convoy delayed near Raqqa",
+        "Un convoi atteint Raqqa",
+    ]
+    assert found(varied, "raqqa member:local source:wire") == ["Un convoi atteint Raqqa"]
+
+
+def test_filters_alone_list_newest_first(varied: Store) -> None:
+    with varied.read() as connection:
+        result = search(connection, "source:wire")
+    assert [hit.title for hit in result.hits] == ["Floods in Basra", "Un convoi atteint Raqqa"]
+    assert result.total == 2
+
+
+def test_facets_count_every_match(varied: Store) -> None:
+    with varied.read() as connection:
+        result = search(connection, "raqqa", limit=1, facets=True)
+    assert result.total == 3 and len(result.hits) == 1
+    assert dict(result.facets["source"]) == {"UN News": 2, "wire": 1}
+    assert dict(result.facets["language"]) == {"en": 2, "fr": 1}
+    assert dict(result.facets["tlp"]) == {"GREEN": 2, "AMBER": 1}
+
+
+@pytest.mark.parametrize(
+    "query", ["tlp:purple", "from:yesterday", 'source:""', "from:2026-01-01 from:2026-02-01"]
+)
+def test_bad_filters_explain_themselves(varied: Store, query: str) -> None:
+    with varied.read() as connection, pytest.raises(QueryError) as caught:
+        search(connection, query)
+    assert caught.value.hint

@@ -14,10 +14,18 @@ from jic.store.visibility import OPERATOR, Reader
 
 
 def search(
-    store: Store, query: str, *, limit: int = 20, offset: int = 0, reader: Reader = OPERATOR
+    store: Store,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    reader: Reader = OPERATOR,
+    facets: bool = False,
 ) -> SearchResult:
     with store.read() as connection:
-        return store_search.search(connection, query, limit=limit, offset=offset, reader=reader)
+        return store_search.search(
+            connection, query, limit=limit, offset=offset, reader=reader, facets=facets
+        )
 
 
 def snippet_html(snippet: str) -> str:
@@ -45,8 +53,14 @@ def hit_record(hit: SearchHit) -> dict[str, Any]:
 
 
 def result_record(result: SearchResult) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
         "hits": [hit_record(hit) for hit in result.hits],
     }
+    if result.facets:
+        record["facets"] = {
+            name: [{"value": value, "count": count} for value, count in values]
+            for name, values in result.facets.items()
+        }
+    return record

@@ -158,8 +158,14 @@ def _routes(app: FastAPI) -> None:
         q: Annotated[str, Query(min_length=1, max_length=1000)],
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+        facets: bool = False,
     ) -> dict[str, Any]:
-        found = search_view.search(store, q, limit=limit, offset=offset, reader=reader)
+        """Search with the query language: words, "phrases", OR, NOT, and the filters
+        source:, lang:, tlp:, member:, from:, to:; ``facets`` adds counts per source,
+        language and TLP over every match."""
+        found = search_view.search(
+            store, q, limit=limit, offset=offset, reader=reader, facets=facets
+        )
         return search_view.result_record(found)
 
     @app.post("/api/v1/documents", tags=["documents"], status_code=201)

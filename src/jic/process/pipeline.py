@@ -170,8 +170,16 @@ class Pipeline:
             todo = [w for w in works if spec.name in needed[w.document.id]]
             if todo:
                 results.extend(self._run_stage(spec, todo, report))
+        # The detected language becomes the document's language (search filters, facets
+        # and counts read that column); the source's hint stays in the language output.
+        detected = {
+            doc_id: output["language"]
+            for doc_id, stage, _v, state, _e, output in results
+            if stage == "language" and state == "done" and output and output.get("language")
+        }
         with self.store.write() as connection:
             processing.save(connection, results, worker=worker)
+            processing.set_languages(connection, detected)
         return report
 
     def _needed(self, work: Work, states: dict[tuple[int, str], tuple[int, str]]) -> set[str]:

@@ -97,9 +97,16 @@ def make_clean(context: StageContext) -> Stage:
 
 @registry.stage(
     "language",
-    version=1,
+    version=2,
     requires=("clean_text", "language_hint"),
-    assigns=("language", "language_confidence", "language_shares", "language_note", "route"),
+    assigns=(
+        "language",
+        "language_confidence",
+        "language_shares",
+        "language_note",
+        "route",
+        "language_hint_given",
+    ),
 )
 def make_language(_context: StageContext) -> Stage:
     """Detect the language and say which models it is routed to."""
@@ -114,6 +121,7 @@ def make_language(_context: StageContext) -> Stage:
                 language, note = work.fields["language_hint"], f"{note}; kept the source's hint"
             path = route(language)
             work.fields.update(
+                language_hint_given=work.fields["language_hint"],
                 language=language,
                 language_confidence=round(guess.confidence, 4),
                 language_shares={k: round(v, 4) for k, v in guess.shares.items()},

@@ -154,3 +154,12 @@ def forget(connection: Connection, stages: Sequence[str]) -> int:
 
 def release(connection: Connection, worker: str) -> None:
     connection.execute(delete(process_leases).where(process_leases.c.worker == worker))
+
+
+def set_languages(connection: Connection, languages: dict[int, str]) -> None:
+    """Record detected languages on the documents themselves."""
+    for language in set(languages.values()):
+        ids = [doc_id for doc_id, found in languages.items() if found == language]
+        connection.execute(
+            documents.update().where(documents.c.id.in_(ids)).values(language=language)
+        )
