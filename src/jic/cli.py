@@ -35,7 +35,7 @@ from jic.gather.files import FileOptions, parse_when, read_paths
 from jic.gather.ingest import IngestTarget, ingest
 from jic.interop.export import FORMATS, records, write_records
 from jic.settings import Settings
-from jic.store import audit
+from jic.store import audit, processing
 from jic.store import documents as document_repo
 from jic.store import users as user_repo
 from jic.store.database import Store, open_store
@@ -372,7 +372,9 @@ def status(
 ) -> None:
     """Counts per source, language, TLP and processing state."""
     with _store(ctx) as store, store.read() as connection:
-        counts = document_repo.status(connection, _reader(ctx, store))
+        reader = _reader(ctx, store)
+        counts = document_repo.status(connection, reader)
+        failed = processing.failures(connection) if reader.is_operator else []
     if as_json:
         out.print_json(
             json.dumps(
@@ -386,6 +388,9 @@ def status(
                     "tlp": dict(counts.by_tlp),
                     "stages": [
                         {"stage": s, "state": st, "count": n} for s, st, n in counts.by_stage
+                    ],
+                    "recent_failures": [
+                        {"document": d, "stage": st, "reason": r} for d, st, r in failed
                     ],
                 }
             )
@@ -412,6 +417,8 @@ def status(
     if not counts.by_stage:
         stages.add_row("(none run yet)", "unprocessed", str(counts.documents))
     out.print(stages)
+    for doc_id, stage, reason in failed:
+        out.print(f"[red]failed[/] document {doc_id} at {stage}: {escape(reason)}")
 
 
 @audit_app.command("verify")

@@ -46,3 +46,34 @@ def test_gathering_a_files_source_is_refused(backend: Backend, tmp_path: Path) -
     jic(backend, "ingest", str(note), "--source", "field notes")
     code, _out, err = jic(backend, "gather", "--source", "field notes")
     assert code == 2 and "not gathered from the network" in err
+
+
+def test_status_names_recent_processing_failures(backend: Backend, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from jic.store.database import open_store
+    from jic.store.schema import document_stages
+
+    jic(backend, "init")
+    note = tmp_path / "note.txt"
+    note.write_text("A note\n\nFrom the field.")
+    jic(backend, "ingest", str(note))
+    store = open_store(backend.settings)
+    with store.write() as connection:
+        connection.execute(
+            document_stages.insert().values(
+                document_id=1,
+                stage="places",
+                version=1,
+                state="failed",
+                error="ValueError: broken gazetteer",
+                updated_at=sa.func.now(),
+            )
+        )
+    store.close()
+    code, out, _err = jic(backend, "status")
+    assert code == 0 and "document 1 at places: ValueError: broken gazetteer" in out
+    data = json.loads(jic(backend, "status", "--json")[1])
+    assert data["recent_failures"] == [
+        {"document": 1, "stage": "places", "reason": "ValueError: broken gazetteer"}
+    ]

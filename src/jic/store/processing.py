@@ -163,3 +163,14 @@ def set_languages(connection: Connection, languages: dict[int, str]) -> None:
         connection.execute(
             documents.update().where(documents.c.id.in_(ids)).values(language=language)
         )
+
+
+def failures(connection: Connection, limit: int = 20) -> list[tuple[int, str, str]]:
+    """The most recent (document, stage, reason) failures, for `jic status`."""
+    rows = connection.execute(
+        select(document_stages.c.document_id, document_stages.c.stage, document_stages.c.error)
+        .where(document_stages.c.state == "failed")
+        .order_by(document_stages.c.updated_at.desc(), document_stages.c.document_id.desc())
+        .limit(limit)
+    )
+    return [(row.document_id, row.stage, row.error or "") for row in rows]
