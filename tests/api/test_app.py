@@ -11,6 +11,7 @@ from tests.conftest import Backend
 
 from jic.api.app import create_app
 from jic.domain import DocumentIn
+from jic.settings import Settings
 from jic.store import audit
 from jic.store import documents as repo
 from jic.store import members as member_repo
@@ -101,3 +102,14 @@ def test_search_filters_and_facets_through_the_api(client: TestClient) -> None:
     assert none["total"] == 0 and "facets" not in none
     bad = client.get("/api/v1/search", params={"q": "convoy from:soon"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "JIC-E210"
+
+
+def test_a_document_comes_with_what_processing_found(
+    client: TestClient, store: Store, stage_settings: Settings
+) -> None:
+    from jic.process.pipeline import Pipeline, ProcessOptions
+
+    Pipeline(store, stage_settings, stages=["clean", "language"]).run(ProcessOptions())
+    record = client.get("/api/v1/documents/1").json()
+    assert record["language"] == "en" and record["schema"] == "1"
+    assert record["text"].startswith("Convoy reaches Raqqa")

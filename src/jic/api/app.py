@@ -23,7 +23,7 @@ from jic.center.policy import Viewer
 from jic.errors import AccessError, JicError
 from jic.gather.ingest import IngestTarget, ingest
 from jic.gather.submissions import Submission, SubmissionBatch, to_offer
-from jic.interop.export import document_record
+from jic.interop.export import full_record
 from jic.settings import Settings
 from jic.store import documents as document_repo
 from jic.store import users as user_repo
@@ -200,4 +200,4 @@ def _routes(app: FastAPI) -> None:
     @app.get("/api/v1/documents/{document_id}", tags=["documents"])
     def document(store: StoreDep, reader: ReaderDep, document_id: int) -> dict[str, Any]:
         with store.read() as connection:
-            return document_record(document_repo.get(connection, document_id, reader))
+            return full_record(connection, document_repo.get(connection, document_id, reader))

@@ -137,6 +137,11 @@ def records(
     yield from _with_outputs(connection, pending)
 
 
+def full_record(connection: Connection, document: Document) -> dict[str, Any]:
+    """One document with everything processing found in it (the API's document view)."""
+    return next(_with_outputs(connection, [document]))
+
+
 def _with_outputs(connection: Connection, documents: list[Document]) -> Iterator[dict[str, Any]]:
     if not documents:
         return
