@@ -365,6 +365,32 @@ def export_documents(
     err.print(f"Exported {count} document(s)" + (f" to {out_file}" if out_file else ""))
 
 
+@export_app.command("stories")
+def export_stories(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here, not stdout.")] = None,
+) -> None:
+    """Export stories: id, title, start, end, places, entities, documents in order."""
+    from jic.analyse.story_run import stories
+    from jic.interop.export import write_stories
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
+    if out_file is not None and not out_file.parent.is_dir():
+        raise InputError(
+            f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
+        )
+    with _store(ctx) as store:
+        views = stories(store, _reader(ctx, store))
+    if out_file is None:
+        count = write_stories(views, sys.stdout, fmt)
+    else:
+        with out_file.open("w", encoding="utf-8", newline="") as handle:
+            count = write_stories(views, handle, fmt)
+    err.print(f"Exported {count} stories" + (f" to {out_file}" if out_file else ""))
+
+
 @app.command()
 def status(
     ctx: typer.Context,
@@ -463,6 +489,12 @@ def process_command(
         else:
             with _progress("processing") as tick:
                 report = pipeline.run(options, progress=tick)
+        if not only:
+            from jic.analyse.story_run import assign_stories
+
+            placed = assign_stories(store)
+            if placed:
+                out.print(f"stories: {placed} document(s) placed")
     for stage, count in report.done.items():
         failed = report.failed.get(stage, 0)
         out.print(f"{stage}: {count} done" + (f", {failed} failed" if failed else ""))

@@ -21,10 +21,11 @@ from jic.domain import Document
 from jic.errors import InputError
 from jic.store import documents as document_repo
 from jic.store import processing
+from jic.store import stories as story_repo
 from jic.store.times import iso
 from jic.store.visibility import OPERATOR, Reader
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FORMATS = ("jsonl", "csv")
 DOCUMENT_FIELDS = (
     "schema",
@@ -44,6 +45,7 @@ DOCUMENT_FIELDS = (
     "lossy",
     "version_of",
     "duplicate_of",
+    "story",
     "text",
     "entities",
     "places",
@@ -51,7 +53,9 @@ DOCUMENT_FIELDS = (
 )
 
 
-def document_record(document: Document, found: dict[str, Any] | None = None) -> dict[str, Any]:
+def document_record(
+    document: Document, found: dict[str, Any] | None = None, story: int | None = None
+) -> dict[str, Any]:
     """A document and its processed fields (``found``: the stage outputs merged)."""
     found = found or {}
     text = found.get("clean_text", document.text)
@@ -73,6 +77,7 @@ def document_record(document: Document, found: dict[str, Any] | None = None) -> 
         "lossy": document.lossy,
         "version_of": document.version_of,
         "duplicate_of": found.get("duplicate_of"),
+        "story": story,
         "text": text,
         "entities": _entities(found, text),
         "places": [_place(place, text) for place in found.get("places", [])],
@@ -145,21 +150,28 @@ def full_record(connection: Connection, document: Document) -> dict[str, Any]:
 def _with_outputs(connection: Connection, documents: list[Document]) -> Iterator[dict[str, Any]]:
     if not documents:
         return
-    outputs = processing.outputs(connection, [d.id for d in documents])
+    ids = [d.id for d in documents]
+    outputs = processing.outputs(connection, ids)
+    in_story = story_repo.story_of(connection, ids)
     for document in documents:
         merged: dict[str, Any] = {}
         for output in outputs.get(document.id, {}).values():
             merged.update(output)
-        yield document_record(document, merged)
+        yield document_record(document, merged, in_story.get(document.id))
 
 
-def write_records(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
+def write_records(
+    rows: Iterable[dict[str, Any]],
+    out: TextIO,
+    fmt: str,
+    fields: tuple[str, ...] = DOCUMENT_FIELDS,
+) -> int:
     """Write export records to ``out``; returns how many were written."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
     if fmt == "jsonl":
         return _write_jsonl(iter(rows), out)
-    return _write_csv(iter(rows), out)
+    return _write_csv(iter(rows), out, fields)
 
 
 def _write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
@@ -170,8 +182,8 @@ def _write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
-def _write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=DOCUMENT_FIELDS, lineterminator="\n")
+def _write_csv(rows: Iterator[dict[str, Any]], out: TextIO, fields: tuple[str, ...]) -> int:
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     count = 0
     for record in rows:
@@ -183,3 +195,11 @@ def _write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
         )
         count += 1
     return count
+
+
+STORY_FIELDS = ("id", "title", "start", "end", "places", "entities", "documents", "copies")
+
+
+def write_stories(views: Iterable[Any], out: TextIO, fmt: str) -> int:
+    """Stories as JSON Lines (one object each) or CSV (lists as JSON in their cells)."""
+    return write_records((view.record() for view in views), out, fmt, STORY_FIELDS)

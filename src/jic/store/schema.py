@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -227,6 +228,25 @@ watchlist = Table(
     Column("added_at", UTCDateTime(), nullable=False),
     Column("added_by", String(200), nullable=True),
     UniqueConstraint("kind", "value", name="uq_watchlist_kind_value"),
+)
+
+story_documents = Table(
+    "story_documents",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("story_id", Integer, nullable=False),
+    Column("is_copy", Boolean, nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("assigned_at", UTCDateTime(), nullable=False),
+    Index("ix_story_documents_story", "story_id"),
+)
+
+story_state = Table(
+    "story_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 audit_head = Table(
