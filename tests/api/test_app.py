@@ -111,5 +111,5 @@ def test_a_document_comes_with_what_processing_found(
 
     Pipeline(store, stage_settings, stages=["clean", "language"]).run(ProcessOptions())
     record = client.get("/api/v1/documents/1").json()
-    assert record["language"] == "en" and record["schema"] == "1"
+    assert record["language"] == "en" and record["schema"] == "2"
     assert record["text"].startswith("Convoy reaches Raqqa")
