@@ -11,10 +11,10 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -328,6 +328,39 @@ def _day(hit: Any) -> str:
     return hit.published.date().isoformat() if hit.published else ""
 
 
+def _export(
+    ctx: typer.Context,
+    fmt: str,
+    out_file: Path | None,
+    what: str,
+    write: Callable[[Store, Reader, TextIO], int],
+) -> None:
+    """Check, write to stdout or ``out_file``, and audit one export."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
+    if out_file is not None and not out_file.parent.is_dir():
+        raise InputError(
+            f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
+        )
+    with _store(ctx) as store:
+        reader = _reader(ctx, store)
+        if out_file is None:
+            count = write(store, reader, sys.stdout)
+        else:
+            with out_file.open("w", encoding="utf-8", newline="") as handle:
+                count = write(store, reader, handle)
+        state = ctx.find_object(State)
+        with store.write() as connection:
+            audit.append(
+                connection,
+                audit.Actor(user=state.as_user if state is not None else None),
+                f"export.{what}",
+                object_type="export",
+                detail={"format": fmt, what: count, "to": str(out_file) if out_file else "stdout"},
+            )
+    err.print(f"Exported {count} {what}" + (f" to {out_file}" if out_file else ""))
+
+
 @export_app.command("documents")
 def export_documents(
     ctx: typer.Context,
@@ -335,34 +368,12 @@ def export_documents(
     out_file: Annotated[Path | None, typer.Option("--out", help="Write here, not stdout.")] = None,
 ) -> None:
     """Export documents as JSON Lines or CSV."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
-    if out_file is not None and not out_file.parent.is_dir():
-        raise InputError(
-            f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
-        )
-    with _store(ctx) as store, store.read() as connection:
-        rows = records(connection, reader=_reader(ctx, store))
-        if out_file is None:
-            count = write_records(rows, sys.stdout, fmt)
-        else:
-            with out_file.open("w", encoding="utf-8", newline="") as handle:
-                count = write_records(rows, handle, fmt)
-    with _store(ctx) as store, store.write() as connection:
-        state = ctx.find_object(State)
-        who = state.as_user if state is not None else None
-        audit.append(
-            connection,
-            audit.Actor(user=who),
-            "export.documents",
-            object_type="export",
-            detail={
-                "format": fmt,
-                "documents": count,
-                "to": str(out_file) if out_file else "stdout",
-            },
-        )
-    err.print(f"Exported {count} document(s)" + (f" to {out_file}" if out_file else ""))
+
+    def write(store: Store, reader: Reader, out: TextIO) -> int:
+        with store.read() as connection:
+            return write_records(records(connection, reader=reader), out, fmt)
+
+    _export(ctx, fmt, out_file, "documents", write)
 
 
 @export_app.command("stories")
@@ -375,20 +386,10 @@ def export_stories(
     from jic.analyse.story_run import stories
     from jic.interop.export import write_stories
 
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
-    if out_file is not None and not out_file.parent.is_dir():
-        raise InputError(
-            f"no folder {out_file.parent} to write {out_file.name} into", "create it first"
-        )
-    with _store(ctx) as store:
-        views = stories(store, _reader(ctx, store))
-    if out_file is None:
-        count = write_stories(views, sys.stdout, fmt)
-    else:
-        with out_file.open("w", encoding="utf-8", newline="") as handle:
-            count = write_stories(views, handle, fmt)
-    err.print(f"Exported {count} stories" + (f" to {out_file}" if out_file else ""))
+    def write(store: Store, reader: Reader, out: TextIO) -> int:
+        return write_stories(stories(store, reader), out, fmt)
+
+    _export(ctx, fmt, out_file, "stories", write)
 
 
 @app.command()

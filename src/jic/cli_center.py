@@ -65,6 +65,18 @@ def _officer_of(user: user_repo.User | None, member: str) -> None:
         )
 
 
+def _administer(
+    ctx: typer.Context, store: Store, name: str
+) -> tuple[user_repo.User | None, user_repo.User]:
+    """The acting user and the user ``name``, once it is checked that the actor may
+    administer that user (the operator, or an officer of the same member)."""
+    acting = acting_user(ctx, store)
+    with store.read() as connection:
+        target = user_repo.get_user(connection, name)
+    _officer_of(acting, target.member)
+    return acting, target
+
+
 def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     """Add the members, users, tokens and chair commands to ``app``."""
     members_app = typer.Typer(cls=group, help="Members of the center.", no_args_is_help=True)
@@ -160,10 +172,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
         """Disable a user: its tokens stop working at once."""
         with store_of(ctx) as store:
-            acting = acting_user(ctx, store)
-            with store.read() as connection:
-                target = user_repo.get_user(connection, name)
-            _officer_of(acting, target.member)
+            acting, _target = _administer(ctx, store, name)
             with store.write() as connection:
                 user_repo.disable_user(connection, name, actor=_actor(acting))
         out.print(f"Disabled {escape(name)}")
@@ -177,10 +186,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
     ) -> None:
         """Create a token; it is shown once and stored only as a hash."""
         with store_of(ctx) as store:
-            acting = acting_user(ctx, store)
-            with store.read() as connection:
-                owner = user_repo.get_user(connection, user)
-            _officer_of(acting, owner.member)
+            acting, owner = _administer(ctx, store, user)
             with store.write() as connection:
                 plaintext, _info = user_repo.create_token(
                     connection,
