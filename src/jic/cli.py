@@ -392,6 +392,36 @@ def export_stories(
     _export(ctx, fmt, out_file, "stories", write)
 
 
+def _export_facts(ctx: typer.Context, what: str, fmt: str, out_file: Path | None) -> None:
+    from jic.interop.export import fact_rows, write_facts
+
+    def write(store: Store, reader: Reader, out: TextIO) -> int:
+        with store.read() as connection:
+            return write_facts(fact_rows(connection, what, reader=reader), out, fmt, what)
+
+    _export(ctx, fmt, out_file, what, write)
+
+
+@export_app.command("claims")
+def export_claims(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here, not stdout.")] = None,
+) -> None:
+    """Export claims, one row each: document, claimant, cue, stance, content, channel, time."""
+    _export_facts(ctx, "claims", fmt, out_file)
+
+
+@export_app.command("events")
+def export_events(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here, not stdout.")] = None,
+) -> None:
+    """Export PLOVER events, one row each: document, type, actors, place, date, trigger."""
+    _export_facts(ctx, "events", fmt, out_file)
+
+
 @app.command()
 def status(
     ctx: typer.Context,

@@ -4,8 +4,13 @@ One JSON object per document; its shape is the export schema, docs/export-schema
 (JSON Schema, versioned by ``SCHEMA_VERSION``; a test validates exports against it).
 Timestamps are ISO 8601 in UTC with a trailing Z. ``text`` is the clean text once the
 ``clean`` stage has run (the raw text before), and every span in ``entities``,
-``places`` and ``dates`` is a character offset into it. In CSV, list and object fields
-are JSON inside their cell.
+``places``, ``dates``, ``claims`` and ``events`` is a character offset into it, given
+with the text it covers. In CSV, list and object fields are JSON inside their cell.
+
+``jic export claims`` and ``jic export events`` write one row per claim or event of the
+documents the reader may see (the same read path as the document export), with the
+document's id; in their CSV, the one-level objects (claimant, cue, content, ...) are
+flattened into ``name_field`` columns, so a spreadsheet shows them directly.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from jic.store import stories as story_repo
 from jic.store.times import iso
 from jic.store.visibility import OPERATOR, Reader
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 FORMATS = ("jsonl", "csv")
 DOCUMENT_FIELDS = (
     "schema",
@@ -50,6 +55,8 @@ DOCUMENT_FIELDS = (
     "entities",
     "places",
     "dates",
+    "claims",
+    "events",
 )
 
 
@@ -92,6 +99,8 @@ def document_record(
             }
             for d in found.get("dates", [])
         ],
+        "claims": [_claim(claim, text) for claim in found.get("claims", [])],
+        "events": [_event(event, text, found) for event in found.get("events", [])],
     }
 
 
@@ -126,6 +135,114 @@ def _place(place: dict[str, Any], text: str) -> dict[str, Any]:
             {"start": start, "end": end, "text": text[start:end]}
             for start, end in place["mentions"]
         ],
+    }
+
+
+def _span(span: dict[str, Any] | None, text: str) -> dict[str, Any] | None:
+    """A stored span as exported: offsets into the clean text and the words they cover."""
+    if span is None:
+        return None
+    start, end = span["start"], span["end"]
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _day(value: str | None) -> str | None:
+    """An ISO date or date-time as its day (claim dates are stored as midnight UTC)."""
+    return value[:10] if value else None
+
+
+def _claim(claim: dict[str, Any], text: str) -> dict[str, Any]:
+    claimant = claim.get("claimant")
+    return {
+        "claimant": (
+            None
+            if claimant is None
+            else {
+                **_span(claimant, text),  # type: ignore[dict-item]
+                "kind": claimant["kind"],
+                "entity_id": claimant.get("entity_id"),
+                "resolved": claimant.get("resolved"),
+            }
+        ),
+        "cue": {**_span(claim["cue"], text), "lemma": claim["cue"]["lemma"]},  # type: ignore[dict-item]
+        "stance": claim["stance"],
+        "content": _span(claim["content"], text),
+        "sentence": _span(claim["sentence"], text),
+        "channel": claim.get("channel"),
+        "refers_to": claim.get("refers_to"),
+        "claim_time": _span(claim.get("claim_time"), text),
+        "claim_date": _day(claim.get("claim_date")),
+    }
+
+
+def _event(event: dict[str, Any], text: str, found: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": event["type"],
+        "trigger": _span(event["trigger"], text),
+        "sentence": _span(event["sentence"], text),
+        "sources": [_actor(actor, text) for actor in event["sources"]],
+        "targets": [_actor(actor, text) for actor in event["targets"]],
+        "place": _event_place(event, text, found.get("places", [])),
+        "date": _event_date(event.get("date"), text, found.get("dates", [])),
+        "mode": event.get("mode") or None,
+        "context": event.get("context") or None,
+        "negated": event.get("negated", False),
+        "intended": event.get("intended"),
+    }
+
+
+def _actor(actor: dict[str, Any], text: str) -> dict[str, Any]:
+    return {
+        **_span(actor["span"], text),  # type: ignore[dict-item]
+        "entity_id": actor.get("entity_id"),
+        "country": actor.get("country"),
+        "state": actor.get("state", False),
+        "armed": actor.get("armed", False),
+    }
+
+
+def _event_place(
+    event: dict[str, Any], text: str, places: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The event's place with the gazetteer record the places stage gave its words."""
+    span = event.get("place")
+    if span is None:
+        return None
+    record = next(
+        (
+            place
+            for place in places
+            for start, end in place["mentions"]
+            if start <= span["start"] and span["end"] <= end
+        ),
+        None,
+    )
+    place_id = event.get("place_id") or ""
+    return {
+        **_span(span, text),  # type: ignore[dict-item]
+        "name": record["name"] if record else None,
+        "geonames_id": (
+            (record["geonames_id"] or None)
+            if record
+            else (int(place_id) if place_id.isdigit() else None)
+        ),
+        "country": record["country"] if record else None,
+    }
+
+
+def _event_date(
+    span: dict[str, Any] | None, text: str, dates: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The event's date words with the day the dates stage resolved them to, if any."""
+    if span is None:
+        return None
+    resolved = next(
+        (d for d in dates if d["start"] <= span["start"] and span["end"] <= d["end"]), None
+    )
+    return {
+        **_span(span, text),  # type: ignore[dict-item]
+        "date": resolved["date"] if resolved else None,
+        "range": resolved["range"] if resolved else None,
     }
 
 
@@ -203,3 +320,78 @@ STORY_FIELDS = ("id", "title", "start", "end", "places", "entities", "documents"
 def write_stories(views: Iterable[Any], out: TextIO, fmt: str) -> int:
     """Stories as JSON Lines (one object each) or CSV (lists as JSON in their cells)."""
     return write_records((view.record() for view in views), out, fmt, STORY_FIELDS)
+
+
+def _columns(prefix: str, names: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{name}" for name in names.split())
+
+
+SPAN_COLUMNS = "text start end"
+ROW_FIELDS = ("schema", "document", "tlp", "index")
+CLAIM_FIELDS = (
+    *ROW_FIELDS,
+    *_columns("claimant", f"{SPAN_COLUMNS} kind entity_id resolved"),
+    *_columns("cue", f"{SPAN_COLUMNS} lemma"),
+    "stance",
+    *_columns("content", SPAN_COLUMNS),
+    *_columns("sentence", SPAN_COLUMNS),
+    "channel",
+    "refers_to",
+    *_columns("claim_time", SPAN_COLUMNS),
+    "claim_date",
+)
+EVENT_FIELDS = (
+    *ROW_FIELDS,
+    "type",
+    *_columns("trigger", SPAN_COLUMNS),
+    *_columns("sentence", SPAN_COLUMNS),
+    "sources",
+    "targets",
+    *_columns("place", f"{SPAN_COLUMNS} name geonames_id country"),
+    *_columns("date", f"{SPAN_COLUMNS} date range"),
+    "mode",
+    "context",
+    "negated",
+    "intended",
+)
+FACTS = {"claims": CLAIM_FIELDS, "events": EVENT_FIELDS}
+
+
+def fact_rows(
+    connection: Connection, what: str, *, batch: int = 500, reader: Reader = OPERATOR
+) -> Iterator[dict[str, Any]]:
+    """One row per claim or event (``what``) of every document the reader may see.
+
+    The rows come from the document records themselves, so they pass the same sharing
+    policy; each carries its document's id and TLP, and its place in the document's
+    list (``index``, which ``refers_to`` points at).
+    """
+    if what not in FACTS:
+        raise InputError(f"nothing called {what!r} to export", f"use one of {', '.join(FACTS)}")
+    for record in records(connection, batch=batch, reader=reader):
+        for index, item in enumerate(record[what]):
+            yield {
+                "schema": SCHEMA_VERSION,
+                "document": record["id"],
+                "tlp": record["tlp"],
+                "index": index,
+                **item,
+            }
+
+
+def write_facts(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str, what: str) -> int:
+    """Claim or event rows as JSON Lines, or as CSV with their objects flattened."""
+    if fmt == "csv":
+        rows = (_flatten(row, FACTS[what]) for row in rows)
+    return write_records(rows, out, fmt, FACTS[what])
+
+
+def _flatten(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """One-level objects become ``name_field`` columns; an absent object, empty cells."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{name}": inner for name, inner in value.items()})
+        elif value is not None or key in fields:
+            flat[key] = value
+    return flat
