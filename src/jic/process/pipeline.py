@@ -28,7 +28,7 @@ import jic.process.stages  # noqa: F401
 from jic.domain import Document
 from jic.errors import ConfigError, JicError
 from jic.process.registry import Registry, Stage, StageContext, StageSpec, Work, registry
-from jic.store import audit, processing
+from jic.store import audit, facts, processing
 from jic.store import documents as document_repo
 from jic.store.database import Store
 from jic.store.times import iso
@@ -177,9 +177,13 @@ class Pipeline:
             for doc_id, stage, _v, state, _e, output in results
             if stage == "language" and state == "done" and output and output.get("language")
         }
+        # Facts become rows (filters, facets, ledger, maps) in the same transaction.
+        touched = {doc_id for doc_id, stage, *_ in results if stage in facts.FACT_STAGES}
+        rows = {w.document.id: w.fields for w in works if w.document.id in touched}
         with self.store.write() as connection:
             processing.save(connection, results, worker=worker)
             processing.set_languages(connection, detected)
+            facts.rewrite(connection, rows)
         return report
 
     def _needed(self, work: Work, states: dict[tuple[int, str], tuple[int, str]]) -> set[str]:

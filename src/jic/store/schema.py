@@ -127,6 +127,9 @@ sources = Table(
     Column("last_error", Text, nullable=True),
     Column("last_success_at", UTCDateTime(), nullable=True),
     Column("removed_at", UTCDateTime(), nullable=True),
+    # Sources that members have marked as one ownership group count as one source
+    # when the claims ledger counts independent support.
+    Column("ownership_group", String(200), nullable=True),
 )
 
 feed_items = Table(
@@ -170,6 +173,9 @@ documents = Table(
     Column("version_of", Integer, ForeignKey("documents.id"), nullable=True),
     Column("meta", JSON, nullable=True),
     Column("submitted_by", Integer, ForeignKey("users.id"), nullable=True),
+    # The earliest version this document copies (the dedup stage's link; set with
+    # the fact rows, see store/facts.py).
+    Column("duplicate_of", Integer, nullable=True),
     # The same bytes stored twice by one member are one document; other members'
     # copies stay separate so that no member learns of another's hidden item.
     UniqueConstraint("member_id", "sha256", name="uq_documents_member_sha256"),
@@ -272,4 +278,152 @@ audit_log = Table(
     Column("digest", String(64), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+)
+
+
+# Facts as rows (migration 0007), rewritten from the stage outputs in the transaction
+# that saves them (store/facts.py). Spans are character offsets into the clean text.
+
+doc_entities = Table(
+    "doc_entities",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("entity_key", String(300), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("country", String(3), nullable=True),
+    Column("mentions", Integer, nullable=False),
+    Index("ix_doc_entities_key", "entity_key"),
+)
+
+# Every name an entity is known by (preferred name and aliases, lower-cased), for
+# ``entity:`` filters: "entity:Daesh" finds the documents of the Islamic State's key.
+entity_names = Table(
+    "entity_names",
+    metadata,
+    Column("entity_key", String(300), primary_key=True),
+    Column("name", String(500), primary_key=True),
+    Index("ix_entity_names_name", "name"),
+)
+
+doc_places = Table(
+    "doc_places",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("place_key", String(300), primary_key=True),  # "gn:<id>", else "name:<name>"
+    Column("geonames_id", Integer, nullable=True),
+    Column("name", String(500), nullable=False),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("country", String(3), nullable=True),
+    Column("admin1", String(100), nullable=True),
+    Column("feature_class", String(8), nullable=True),
+    Column("mentions", Integer, nullable=False),
+    Index("ix_doc_places_key", "place_key"),
+    Index("ix_doc_places_name", "name"),
+)
+
+doc_events = Table(
+    "doc_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("trigger_start", Integer, nullable=False),
+    Column("trigger_end", Integer, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("sources", JSON, nullable=False),  # [{text, start, end, entity_id, country}]
+    Column("targets", JSON, nullable=False),
+    Column("place_key", String(300), nullable=True),
+    Column("place_name", String(500), nullable=True),
+    Column("date", UTCDateTime(), nullable=True),
+    Index("ix_doc_events_document", "document_id"),
+    Index("ix_doc_events_type", "type"),
+    Index("ix_doc_events_place", "place_key"),
+)
+
+propositions = Table(
+    "propositions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("signature", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+doc_claims = Table(
+    "doc_claims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("claimant", Text, nullable=True),
+    Column("claimant_kind", String(32), nullable=True),
+    Column("claimant_entity", String(300), nullable=True),
+    Column("cue", Text, nullable=False),
+    Column("cue_lemma", String(64), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("channel", Text, nullable=True),
+    Column("refers_to", Integer, nullable=True),  # position of the claim it answers
+    Column("claim_date", UTCDateTime(), nullable=True),
+    Column("proposition_id", Integer, ForeignKey("propositions.id"), nullable=True),
+    Index("ix_doc_claims_document", "document_id"),
+    Index("ix_doc_claims_proposition", "proposition_id"),
+    Index("ix_doc_claims_claimant", "claimant_entity"),
+)
+
+# Grades set by hand: the newest row is the current one (grade NULL clears it); the
+# computed grade is never stored, it is worked out per reader from what they may see.
+proposition_grades = Table(
+    "proposition_grades",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proposition_id", Integer, ForeignKey("propositions.id"), nullable=False),
+    Column("grade", Integer, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("set_by", String(200), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("set_at", UTCDateTime(), nullable=False),
+    Index("ix_proposition_grades_proposition", "proposition_id"),
+)
+
+sitreps = Table(
+    "sitreps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("since", UTCDateTime(), nullable=False),
+    Column("until", UTCDateTime(), nullable=False),
+    Column("place", String(200), nullable=True),
+    Column("body", JSON, nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # draft, submitted, approved
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("submitted_at", UTCDateTime(), nullable=True),
+    Column("approved_at", UTCDateTime(), nullable=True),
+    Column("approved_by", String(200), nullable=True),
+    Column("approved_member_id", Integer, ForeignKey("members.id"), nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("csrf_hash", String(64), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=True),
+    Column("revoked_at", UTCDateTime(), nullable=True),
 )
