@@ -13,6 +13,7 @@ from jic.process.gazetteer import (
     country_point,
     main_landmass_centre,
     normalise_name,
+    territory_centre,
 )
 from jic.process.places import Geocoder, Mention, Place, distance_km
 
@@ -104,14 +105,24 @@ def test_the_united_states_is_placed_in_the_middle_of_the_lower_48(gazetteer: Ga
     assert distance_km(us.lat, us.lon, 40.0, -100.0) < 250
 
 
-def test_country_point_is_halfway_to_the_main_landmass() -> None:
+def test_country_point_weighs_package_point_landmass_and_territory() -> None:
     island = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
     mainland = [[10.0, 40.0], [14.0, 40.0], [14.0, 44.0], [10.0, 44.0], [10.0, 40.0]]
-    centre = main_landmass_centre({"type": "MultiPolygon", "coordinates": [[island], [mainland]]})
+    geometry = {"type": "MultiPolygon", "coordinates": [[island], [mainland]]}
+    centre = main_landmass_centre(geometry)
+    whole = territory_centre(geometry)
     assert centre == pytest.approx((42.0, 12.0))
+    assert whole == pytest.approx(((42.0 * 16 + 0.5) / 17, (12.0 * 16 + 0.5) / 17))
     assert country_point((40.0, 10.0), centre) == pytest.approx((41.0, 11.0))
+    assert country_point((40.0, 10.0), centre, (34.0, 4.0)) == pytest.approx((40.0, 10.0))
     assert country_point((40.0, 10.0), None) == (40.0, 10.0)
     assert country_point((0.0, 179.0), (0.0, -179.0)) == (0.0, 179.0)  # across the antimeridian
+
+
+def test_territory_across_the_antimeridian_has_no_centre() -> None:
+    east = [[178.0, 60.0], [179.9, 60.0], [179.9, 62.0], [178.0, 62.0], [178.0, 60.0]]
+    west = [[-179.9, 60.0], [-178.0, 60.0], [-178.0, 62.0], [-179.9, 62.0], [-179.9, 60.0]]
+    assert territory_centre({"type": "MultiPolygon", "coordinates": [[east], [west]]}) is None
 
 
 def test_ap_state_abbreviations_name_their_states(geocoder: Geocoder) -> None:

@@ -8,8 +8,8 @@ Built once from two PyPI packages and cached to a file in a directory the caller
 - countrystatecity-countries (ODbL): country coordinates and translated names, and
   5,327 states, provinces and governorates with coordinates and native names. Its own
   cities are used only to learn which province each GeoNames city lies in.
-- countryinfo (MIT): country outlines, used only to move each country's point halfway
-  towards the centre of its main landmass (see :func:`country_point`).
+- countryinfo (MIT): country outlines, used only to move each country's point towards
+  the centres of its main landmass and of its whole territory (see :func:`country_point`).
 - tables written here (facts, not data from any evaluation set): country aliases
   ("U.S.", "Britain"), demonyms and country adjectives ("Iraqi" → Iraq), and the seas,
   rivers and regions that news names often.
@@ -44,7 +44,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -264,7 +264,7 @@ def build_data(min_population: int) -> dict[str, Any]:
     for key, city in cities.items():
         admin_population[(city["countrycode"], city_admin.get(key, ""))] += city["population"]
 
-    countries = _add_countries(builder, gn_countries, css_countries, _landmass_centres())
+    countries = _add_countries(builder, gn_countries, css_countries, _outline_centres())
     _add_states(builder, states, admin_population)
     continents = _add_continents(builder)
     _add_cities(builder, cities, city_admin, states, gn_countries)
@@ -355,18 +355,38 @@ def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
     return abs(area / 2), cy / (3 * area), cx / (3 * area)
 
 
+def _polygons(geometry: dict[str, Any]) -> list[Any]:
+    polygons = geometry["coordinates"]
+    return [polygons] if geometry["type"] == "Polygon" else list(polygons)
+
+
 def main_landmass_centre(geometry: dict[str, Any]) -> tuple[float, float]:
     """Centroid of the largest polygon of a GeoJSON (Multi)Polygon: the contiguous US
     rather than a point pulled towards Alaska and Hawaii."""
-    polygons = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        polygons = [polygons]
-    _area, lat, lon = max(_ring_centroid(polygon[0]) for polygon in polygons)
+    _area, lat, lon = max(_ring_centroid(polygon[0]) for polygon in _polygons(geometry))
     return lat, lon
 
 
-def _landmass_centres() -> dict[str, tuple[float, float]]:
-    centres: dict[str, tuple[float, float]] = {}
+def territory_centre(geometry: dict[str, Any]) -> tuple[float, float] | None:
+    """Area-weighted centroid of all the polygons of a country (Alaska and the Arctic
+    islands included); None when they straddle the antimeridian (Russia, Fiji)."""
+    parts = [_ring_centroid(polygon[0]) for polygon in _polygons(geometry)]
+    total = sum(area for area, _lat, _lon in parts)
+    lons = [lon for _area, _lat, lon in parts]
+    if total == 0 or max(lons) - min(lons) > 180:
+        return None
+    return (
+        sum(area * lat for area, lat, _lon in parts) / total,
+        sum(area * lon for area, _lat, lon in parts) / total,
+    )
+
+
+Point = tuple[float, float]
+
+
+def _outline_centres() -> dict[str, tuple[Point, Point | None]]:
+    """ISO2 → (main landmass centre, whole territory centre) from countryinfo's outlines."""
+    centres: dict[str, tuple[Point, Point | None]] = {}
     for entry in resources.files("countryinfo").joinpath("data").iterdir():
         if not entry.name.endswith(".json"):
             continue
@@ -375,27 +395,40 @@ def _landmass_centres() -> dict[str, tuple[float, float]]:
         iso2 = (data.get("ISO") or {}).get("alpha2")
         features = (data.get("geoJSON") or {}).get("features") or []
         if iso2 and features and features[0].get("geometry"):
-            centres[iso2] = main_landmass_centre(features[0]["geometry"])
+            geometry = features[0]["geometry"]
+            centres[iso2] = (main_landmass_centre(geometry), territory_centre(geometry))
     return centres
 
 
+# Weights of countrystatecity's point, the main landmass centre and the whole territory's
+# centre in a country's point (chosen on the "tune" halves of bench/geocoding.py).
+COUNTRY_POINT_WEIGHTS = (3.0, 3.0, 1.0)
+
+
 def country_point(
-    package_point: tuple[float, float], landmass_centre: tuple[float, float] | None
-) -> tuple[float, float]:
-    """The point a country is placed at: halfway between countrystatecity's point (a
-    whole-degree point in the style of the CIA Factbook, the US at 38,-97) and the centre
-    of the country's main landmass.
+    package_point: Point, landmass_centre: Point | None, territory: Point | None = None
+) -> Point:
+    """The point a country is placed at: a weighted mean (3:3:1) of countrystatecity's
+    point (a whole-degree point in the style of the CIA Factbook, the US at 38,-97), the
+    centre of the country's main landmass and the centre of all its territory.
 
     Gazetteers disagree on a country's point (GeoNames puts the US at 39.76,-98.5,
-    Wikipedia at 40,-100) and none of them is in a package; the midpoint of two reasonable
-    conventions is within 161 km of both wherever they are within 322 km of each other.
-    The rule (and the weight ½) was chosen on the "tune" halves of bench/geocoding.py.
+    Wikipedia at 40,-100) and none of them is in a package. A mean of reasonable
+    conventions lands within 161 km of most of them; the weights were chosen on the
+    "tune" halves of bench/geocoding.py (weights 0-3 each tried, see docs/geocoding.md).
+    Centres across the antimeridian from the package point are left out.
     """
-    if landmass_centre is None or abs(landmass_centre[1] - package_point[1]) > 90:
-        return package_point  # no outline, or one across the antimeridian
+    points = [
+        (point, weight)
+        for point, weight in zip(
+            (package_point, landmass_centre, territory), COUNTRY_POINT_WEIGHTS, strict=True
+        )
+        if point is not None and abs(point[1] - package_point[1]) <= 90
+    ]
+    total = sum(weight for _point, weight in points)
     return (
-        (package_point[0] + landmass_centre[0]) / 2,
-        (package_point[1] + landmass_centre[1]) / 2,
+        sum(point[0] * weight for point, weight in points) / total,
+        sum(point[1] * weight for point, weight in points) / total,
     )
 
 
@@ -403,16 +436,15 @@ def _add_countries(
     builder: _Builder,
     gn_countries: dict[str, Any],
     css_countries: dict[str, Any],
-    centres: dict[str, tuple[float, float]],
+    centres: dict[str, tuple[Point, Point | None]],
 ) -> dict[str, int]:
     indexes: dict[str, int] = {}
     for iso2, gn in gn_countries.items():
         css = css_countries.get(iso2)
         if css is None:
             continue
-        lat, lon = country_point(
-            (float(css["latitude"]), float(css["longitude"])), centres.get(iso2)
-        )
+        main, whole = centres.get(iso2, (None, None))
+        lat, lon = country_point((float(css["latitude"]), float(css["longitude"])), main, whole)
         row: RecordRow = (
             int(gn["geonameid"]),
             gn["name"],

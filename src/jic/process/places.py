@@ -294,6 +294,9 @@ class Geocoder:
                 _prefer_towns(groups[normalise_name(mention.text)])
         extra = self._text_countries(context) if context else Counter()
         qualifiers = _qualifiers(mentions, context) if context else {}
+        for key in list(qualifiers):
+            if any(_is_country_name(c) for c in groups[key].candidates):
+                del qualifiers[key]  # "China, Japan" is a list, not China in Japan
         for group in groups.values():
             group.chosen = max(group.candidates, key=self._prior, default=None)
         for _ in range(2):
@@ -565,6 +568,11 @@ def _qualifiers(mentions: Sequence[Mention], text: str | None) -> dict[str, list
         if between.strip() in (",", "(", ", ") and len(between) <= 3:
             result[normalise_name(first.text)].append(normalise_name(second.text))
     return result
+
+
+def _is_country_name(candidate: _Candidate) -> bool:
+    record = candidate.record
+    return candidate.own_name and record.feature_code in (COUNTRY, CONTINENT)
 
 
 def _is_dateline(mention: Mention, text: str) -> bool:
