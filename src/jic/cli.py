@@ -709,6 +709,7 @@ def _source_record(source: Any) -> dict[str, Any]:
         "last_polled": source.last_polled_at.isoformat() if source.last_polled_at else None,
         "last_status": source.last_status,
         "last_error": source.last_error,
+        "ownership_group": source.ownership_group,
     }
 
 
@@ -740,6 +741,35 @@ def sources_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -
     with _store(ctx) as store, store.write() as connection:
         source_repo.remove(connection, name, actor=actor)
     out.print(f"Removed {escape(name)}; its documents stay in the center.")
+
+
+@sources_app.command("set")
+def sources_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument()],
+    reliability: Annotated[
+        str | None, typer.Option(help="Admiralty source reliability A-F.")
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(help="Ownership group: sources in one group count once as support."),
+    ] = None,
+    no_group: Annotated[bool, typer.Option("--no-group", help="Leave its group.")] = False,
+) -> None:
+    """Grade a source or put it in an ownership group (officers of its owner member)."""
+    from jic.store import sources as source_repo
+
+    if group is not None and no_group:
+        raise InputError("--group and --no-group contradict each other", "give one of them")
+    change: str | None = None if no_group else (group if group is not None else source_repo.KEEP)
+    with _store(ctx) as store:
+        user = acting_user(ctx, store)
+        actor = audit.Actor(member=user.member, user=user.name) if user else audit.Actor()
+        with store.write() as connection:
+            source = source_repo.update(
+                connection, name, actor=actor, user=user, reliability=reliability, group=change
+            )
+    out.print_json(json.dumps(_source_record(source)))
 
 
 @app.command()

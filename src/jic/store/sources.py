@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from jic.domain import TLP, Reliability
-from jic.errors import InputError, NotFoundError
+from jic.errors import AccessError, InputError, NotFoundError
 from jic.store import audit
 from jic.store.database import new_id
 from jic.store.members import Member
@@ -31,6 +31,7 @@ class Source:
     last_polled_at: datetime | None
     last_status: str | None
     last_error: str | None
+    ownership_group: str | None = None
 
 
 def to_source(row: Row[Any]) -> Source:
@@ -47,6 +48,7 @@ def to_source(row: Row[Any]) -> Source:
         last_polled_at=maybe_utc(row.last_polled_at),
         last_status=row.last_status,
         last_error=row.last_error,
+        ownership_group=row.ownership_group,
     )
 
 
@@ -213,3 +215,57 @@ def all_urls(connection: Connection) -> set[str]:
     """Every source URL the center has had, removed ones included."""
     rows = connection.execute(select(sources.c.url).where(sources.c.url.is_not(None)))
     return {url for url in rows.scalars()}
+
+
+# Unchanged, as distinct from None (which clears the ownership group).
+KEEP = "keep"
+
+
+def update(
+    connection: Connection,
+    name: str,
+    *,
+    actor: audit.Actor,
+    user: Any = None,
+    reliability: str | None = None,
+    group: str | None = KEEP,
+) -> Source:
+    """Change a source's reliability grade or ownership group (None clears the group).
+
+    Only an officer of the member that owns the source may (``user``: a
+    ``store.users.User``; None is the local operator). Sources in one ownership group
+    count once when the claims ledger counts independent support.
+    """
+    source = get(connection, name)
+    if user is not None and (user.role != "officer" or user.member_id != source.owner_member_id):
+        raise AccessError(
+            f"{user.name} may not change source {source.name!r}",
+            "an officer of the member that owns the source may",
+        )
+    values: dict[str, Any] = {}
+    if reliability is not None:
+        try:
+            values["reliability"] = Reliability(reliability.upper()).value
+        except ValueError:
+            raise InputError(
+                f"unknown reliability {reliability!r}", "use one of A, B, C, D, E, F"
+            ) from None
+    if group != KEEP:
+        cleaned = " ".join((group or "").split())
+        if group is not None and not cleaned:
+            raise InputError("an ownership group needs a name", "or clear it with --no-group")
+        if len(cleaned) > 200:
+            raise InputError("an ownership group name is at most 200 characters")
+        values["ownership_group"] = cleaned or None
+    if not values:
+        return source
+    connection.execute(sources.update().where(sources.c.id == source.id).values(**values))
+    audit.append(
+        connection,
+        actor,
+        "source.update",
+        object_type="source",
+        object_id=source.id,
+        detail={"name": source.name, **values},
+    )
+    return get(connection, source.name)
