@@ -19,7 +19,7 @@ from rich.table import Table
 from jic.center.actions import change_tlp, note_handovers, require_chair
 from jic.center.rotation import NoChairError, Term
 from jic.domain import TLP
-from jic.errors import AccessError
+from jic.errors import AccessError, NotFoundError
 from jic.gather.files import parse_when
 from jic.settings import Settings
 from jic.store import audit
@@ -225,7 +225,11 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
                 owner = next(
                     (t.user for t in user_repo.list_tokens(connection) if t.prefix == prefix), None
                 )
-                member = user_repo.get_user(connection, owner).member if owner else ""
+                if owner is None:
+                    raise NotFoundError(
+                        f"no token with the prefix {prefix!r}", "see `jic tokens list`"
+                    )
+                member = user_repo.get_user(connection, owner).member
             _officer_of(acting, member)
             with store.write() as connection:
                 user_repo.revoke_token(connection, prefix, actor=_actor(acting))

@@ -95,3 +95,10 @@ def test_admitting_a_member_is_for_the_chairs_officers(backend: Backend) -> None
     )
     code, out = jic(backend, "audit", "verify")
     assert code == 0 and "intact" in out
+
+
+def test_revoking_an_unknown_token_prefix_says_so(backend: Backend) -> None:
+    assert jic(backend, "init", "--member", "North")[0] == 0
+    assert jic(backend, "users", "add", "nadia", "--member", "North", "--role", "officer")[0] == 0
+    code, out = jic(backend, "--as", "nadia", "tokens", "revoke", "jic_nothere")
+    assert code != 0 and "no token with the prefix" in out and "officer" not in out
