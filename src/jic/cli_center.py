@@ -156,6 +156,27 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
                 )
         out.print(f"Added {escape(user.name)} ({user.role}) to {escape(user.member)}")
 
+    @users_app.command("password")
+    def users_password(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument()],
+        password_stdin: Annotated[
+            bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+        ] = False,
+    ) -> None:
+        """Set a user's password for the web UI (asked twice, or read from stdin)."""
+        import sys
+
+        with store_of(ctx) as store:
+            acting, target = _administer(ctx, store, name)
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+            with store.write() as connection:
+                user_repo.set_password(connection, target.name, password, actor=_actor(acting))
+        out.print(f"Set the password of {escape(name)}")
+
     @users_app.command("list")
     def users_list(ctx: typer.Context) -> None:
         """Every user with member, role and state."""

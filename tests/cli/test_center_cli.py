@@ -9,6 +9,7 @@ from tests.conftest import Backend
 from typer.testing import CliRunner
 
 from jic.cli import app
+from jic.store import audit
 
 runner = CliRunner()
 
@@ -102,3 +103,46 @@ def test_revoking_an_unknown_token_prefix_says_so(backend: Backend) -> None:
     assert jic(backend, "users", "add", "nadia", "--member", "North", "--role", "officer")[0] == 0
     code, out = jic(backend, "--as", "nadia", "tokens", "revoke", "jic_nothere")
     assert code != 0 and "no token with the prefix" in out and "officer" not in out
+
+
+def test_passwords_are_set_by_officers_and_checked_without_telling_why(backend: Backend) -> None:
+    from jic.store import users as user_repo
+    from jic.store.database import open_store
+    from jic.store.users import LoginRefused
+
+    assert jic(backend, "init", "--member", "North", "--member", "South")[0] == 0
+    assert jic(backend, "users", "add", "nadia", "--member", "North", "--role", "officer")[0] == 0
+    assert jic(backend, "users", "add", "sam", "--member", "South", "--role", "officer")[0] == 0
+    result = runner.invoke(
+        app, [*backend.cli_args(), "users", "password", "nadia", "--password-stdin"],
+        input="short\n",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "at least 12" in result.stdout + result.stderr
+    result = runner.invoke(
+        app, [*backend.cli_args(), "--as", "sam", "users", "password", "nadia",
+              "--password-stdin"], input="correct horse battery\n",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "not an officer of North" in result.stdout + result.stderr
+    result = runner.invoke(
+        app, [*backend.cli_args(), "users", "password", "nadia", "--password-stdin"],
+        input="correct horse battery\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stdout
+    store = open_store(backend.settings)
+    try:
+        with store.write() as connection:
+            assert user_repo.check_password(connection, "nadia", "correct horse battery").name == (
+                "nadia"
+            )
+            messages = set()
+            for name, password in (("nadia", "wrong horse battery"), ("nobody", "x" * 12),
+                                   ("sam", "correct horse battery")):  # fmt: skip
+                try:
+                    user_repo.check_password(connection, name, password)
+                except LoginRefused as refused:
+                    messages.add(str(refused))
+            assert len(messages) == 1  # the same answer for every reason
+            rows = [e["action"] for e in audit.entries(connection)]
+            assert "user.password" in rows and "correct horse" not in str(audit.entries(connection))
+    finally:
+        store.close()

@@ -7,6 +7,7 @@ that is revoked, expired, or whose user is disabled authenticates nobody.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,13 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from jic.center.policy import ROLES, Viewer
-from jic.center.secrets import hash_password, hash_token, new_token
+from jic.center.secrets import (
+    hash_password,
+    hash_token,
+    needs_rehash,
+    new_token,
+    verify_password,
+)
 from jic.errors import AccessError, InputError, NotFoundError
 from jic.store import audit
 from jic.store.database import new_id
@@ -232,6 +239,63 @@ def authenticate(connection: Connection, token: str) -> User:
     if user.disabled:
         raise TokenRefused("the token's user is disabled", "ask an officer of your member")
     connection.execute(api_tokens.update().where(api_tokens.c.id == row.id).values(last_used_at=at))
+    return user
+
+
+MIN_PASSWORD = 12
+
+
+# Checked against when the user name is unknown, so that a wrong name costs as long as
+# a wrong password and the answer's timing does not tell which names exist.
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not a password of anyone's")
+
+
+class LoginRefused(AccessError):
+    code = "JIC-E602"
+    http_status = 401
+
+
+def set_password(connection: Connection, name: str, password: str, *, actor: audit.Actor) -> User:
+    """Set a user's password for signing in to the web UI (stored as a scrypt hash)."""
+    if len(password) < MIN_PASSWORD:
+        raise InputError(
+            f"a password needs at least {MIN_PASSWORD} characters", "choose a longer one"
+        )
+    if len(password) > 1024:
+        raise InputError("a password is at most 1024 characters", "choose a shorter one")
+    user = get_user(connection, name)
+    connection.execute(
+        users.update().where(users.c.id == user.id).values(password_hash=hash_password(password))
+    )
+    audit.append(
+        connection, actor, "user.password", object_type="user", object_id=user.id,
+        detail={"name": name},
+    )  # fmt: skip
+    return user
+
+
+def check_password(connection: Connection, name: str, password: str) -> User:
+    """The user whose name and password these are; LoginRefused otherwise, with one
+    message for every reason a stranger may not learn (unknown name, wrong password,
+    no password set). A disabled user is told so only after the password matched."""
+    row = connection.execute(
+        select(users.c.name, users.c.password_hash).where(users.c.name == name)
+    ).first()
+    stored = row.password_hash if row is not None and row.password_hash else None
+    matches = verify_password(password, stored or _dummy_hash()) and stored is not None
+    if not matches:
+        raise LoginRefused("the user name or password is wrong", "try again, or ask an officer")
+    user = get_user(connection, name)
+    if user.disabled:
+        raise LoginRefused("this user is disabled", "ask an officer of your member")
+    if needs_rehash(stored):
+        connection.execute(
+            users.update()
+            .where(users.c.id == user.id)
+            .values(password_hash=hash_password(password))
+        )
     return user
 
 
