@@ -285,7 +285,7 @@ def check_password(connection: Connection, name: str, password: str) -> User:
     ).first()
     stored = row.password_hash if row is not None and row.password_hash else None
     matches = verify_password(password, stored or _dummy_hash()) and stored is not None
-    if not matches:
+    if not matches or stored is None:
         raise LoginRefused("the user name or password is wrong", "try again, or ask an officer")
     user = get_user(connection, name)
     if user.disabled:
