@@ -54,6 +54,7 @@ def run_up(settings: Settings, options: UpOptions, say: Say) -> None:
     except NoCenterError:
         store, info = found_center(settings, Founding())
         say(f"Created center {info.name} in {settings.home}.")
+        _first_user(store, settings, say)
     stop = threading.Event()
     try:
         _sync_sources(store, settings, say)
@@ -69,6 +70,36 @@ def run_up(settings: Settings, options: UpOptions, say: Say) -> None:
     finally:
         stop.set()
         store.close()
+
+
+FIRST_USER = "admin"
+
+
+def _first_user(store: Store, settings: Settings, say: Say) -> None:
+    """A new center gets one officer to sign in with: the password is random, said
+    once, and kept in a file only its owner can read until it is changed."""
+    import secrets
+
+    from jic.store import audit
+    from jic.store import users as user_repo
+
+    password = secrets.token_urlsafe(12)
+    with store.write() as connection:
+        member = member_repo.get_member(connection, _local_member(connection, settings))
+        user_repo.add_user(
+            connection, FIRST_USER, member=member, role="officer", actor=audit.Actor(),
+            password=password,
+        )  # fmt: skip
+    note = settings.home / "first-login.txt"
+    note.touch(mode=0o600)
+    note.write_text(
+        f"user: {FIRST_USER}\npassword: {password}\n"
+        f"Change it with `jic users password {FIRST_USER}`, then delete this file.\n"
+    )
+    say(
+        f"Sign in as {FIRST_USER!r} with the password {password} (also in {note}); "
+        f"change it with `jic users password {FIRST_USER}`."
+    )
 
 
 def _sync_sources(store: Store, settings: Settings, say: Say) -> None:
