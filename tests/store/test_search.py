@@ -14,6 +14,7 @@ from jic.store import members as member_repo
 from jic.store.database import Store
 from jic.store.documents import BatchContext, Offer
 from jic.store.search import MARK_END, MARK_START, search
+from jic.store.visibility import Reader
 
 CORPUS = {
     "oil": "Oil prices rose on Monday\n\nOil prices rose sharply as producers cut output.",
@@ -175,3 +176,54 @@ def test_bad_filters_explain_themselves(varied: Store, query: str) -> None:
     with varied.read() as connection, pytest.raises(QueryError) as caught:
         search(connection, query)
     assert caught.value.hint
+
+
+@pytest.fixture
+def mostly_hidden(store: Store) -> tuple[Store, Reader]:
+    """2,100 documents where the best-ranked ones are another member's AMBER+STRICT
+    items: a reader of ``local`` must get pages from far down the index's ranking."""
+    from jic.domain import TLP
+    from jic.store import users as user_repo
+
+    actor = audit.Actor()
+    with store.write() as connection:
+        local = member_repo.get_member(connection, "local")
+        other = member_repo.add_member(connection, "other", in_rotation=False, actor=actor)
+        reader = Reader(
+            user_repo.add_user(connection, "ana", member=local, role="analyst", actor=actor).viewer
+        )
+    batches: dict[str, list[Offer]] = {"local": [], "other": []}
+    for n in range(2100):
+        hidden = n % 10 != 0  # nine in ten hidden from local's reader
+        repeats = 1 + (n * 7) % 5 + (3 if hidden else 0)  # hidden ones rank higher
+        text = " ".join(["convoy"] * repeats) + f" report {n}"
+        item = DocumentIn(
+            text=text,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            location=f"file:///{n}",
+            title=f"Report {n}",
+            tlp=TLP.AMBER_STRICT if hidden else TLP.GREEN,
+        )
+        batches["other" if hidden else "local"].append(Offer(str(n), item))
+    with store.write() as connection:
+        for owner, offers in ((local, batches["local"]), (other, batches["other"])):
+            repo.store_batch(connection, offers, BatchContext(member=owner, actor=actor))
+    return store, reader
+
+
+def test_a_readers_page_is_the_full_ranking_without_what_they_may_not_see(
+    mostly_hidden: tuple[Store, Reader],
+) -> None:
+    store, reader = mostly_hidden
+    with store.read() as connection:
+        everything = search(connection, "convoy", limit=2100)
+        visible = [
+            hit.document_id
+            for hit in everything.hits
+            if hit.title and int(hit.title.split()[1]) % 10 == 0
+        ]
+        assert everything.total == 2100 and len(visible) == 210
+        for limit, offset in ((10, 0), (7, 40), (10, 200)):
+            page = search(connection, "convoy", limit=limit, offset=offset, reader=reader)
+            assert page.total == 210
+            assert [hit.document_id for hit in page.hits] == visible[offset : offset + limit]

@@ -1,15 +1,27 @@
 """Full-text search over documents: FTS5 on SQLite, tsvector on PostgreSQL.
 
-One query is built per search: the documents that match the words (if any), that the
-reader may see, and that pass the field filters. Hits, the total and the facets are
-all taken from it, so a count never includes a document a hit list would hide.
+A search is three statements, each over only the documents the reader may see and
+that pass the field filters, so a count never includes a document a hit list would
+hide:
+
+1. the count: one pass over the matches, grouped by source, language and TLP when
+   facets are asked for, so the total and the three facets come from the same pass;
+2. the page: the best ``offset + limit`` matches. On SQLite the index ranks alone
+   (``ORDER BY bm25 LIMIT window``) and only that window is checked against the
+   policy and the filters, widening it until the page is full; the index never has to
+   join a row of ``documents`` it will not show. PostgreSQL ranks in one statement;
+3. the page's titles, sources and snippets, for those ids only (snippets and
+   ``ts_headline`` are the costly part of a hit).
+
 Snippets wrap matches in ``MARK_START`` / ``MARK_END`` control characters; the
 presentation layer turns those into bold text or ``<mark>``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -35,17 +47,30 @@ from jic.store.visibility import OPERATOR, Reader, visible
 MARK_START = "\x02"
 MARK_END = "\x03"
 ELLIPSIS = "…"
-FACETS = {"source": sources.c.name, "language": documents.c.language, "tlp": documents.c.tlp}
+FACETS = ("source", "language", "tlp")
+FACET_SIZE = 20  # values shown per facet
+NONE_LABEL = "(none)"
+# Title matches weigh five times body matches (bm25 column weights; lower is better).
+_BM25 = "bm25(documents_fts, 5.0, 1.0)"
+_SNIPPET = f"snippet(documents_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', 24)"
 _FTS = table("documents_fts", column("rowid"))
+_WINDOW_MAX = 4000  # past this many ranked ids, rank inside one joined statement instead
 
 
 @dataclass(slots=True)
 class _Plan:
-    joined: FromClause
-    where: list[Any]  # column expressions and text clauses (FTS5 MATCH, the policy)
-    score: ColumnElement[Any] | None  # higher is better
-    snippet: ColumnElement[Any]
-    tsquery: ColumnElement[Any] | None = None
+    """What a search asks of the store, per backend."""
+
+    where: list[Any]  # over ``documents``: the policy and the field filters
+    match: str | None = None  # the FTS5 MATCH expression (SQLite)
+    tsquery: ColumnElement[Any] | None = None  # the compiled tsquery (PostgreSQL)
+    joined: FromClause = field(default_factory=lambda: documents)
+    matching: list[Any] = field(default_factory=list)  # the words, as a WHERE clause
+
+    @property
+    def everything(self) -> list[Any]:
+        """The whole condition: the words, the policy and the filters."""
+        return [*self.matching, *self.where]
 
 
 def search(
@@ -65,13 +90,9 @@ def search(
         raise QueryError("the query is empty", "give a word to look for, or a filter")
     plan = _plan(connection, node, filters, reader)
     try:
-        hits = _hits(connection, plan, limit, offset)
-        total = int(
-            connection.execute(
-                select(func.count()).select_from(plan.joined).where(*plan.where)
-            ).scalar_one()
-        )
-        counted = _facets(connection, plan) if facets else {}
+        total, counted = _count(connection, plan, facets)
+        ranked = _ranked(connection, plan, limit, offset) if total > offset else []
+        hits = _hits(connection, plan, ranked)
     except OperationalError as exc:  # FTS5 rejects some inputs that survive quoting
         raise QueryError(
             f"the search index cannot read this query ({exc.orig})", "simplify it"
@@ -80,38 +101,35 @@ def search(
 
 
 def _plan(connection: Connection, node: q.Node | None, filters: q.Filters, reader: Reader) -> _Plan:
-    joined: FromClause = documents.outerjoin(sources, sources.c.id == documents.c.source_id).join(
-        members, members.c.id == documents.c.member_id
-    )
-    where: list[Any] = [visible(connection, reader), *_filters(filters)]
-    plain = func.substr(documents.c.text, 1, 240)
+    where: list[Any] = _filters(filters)
+    if not reader.is_operator:
+        where.insert(0, visible(connection, reader))
     if node is None:
-        return _Plan(joined, where, None, plain)
+        return _Plan(where)
     if connection.dialect.name == "sqlite":
-        joined = joined.join(_FTS, _FTS.c.rowid == documents.c.id)
-        where.append(text("documents_fts MATCH :match").bindparams(match=q.to_fts5(node)))
-        # Title matches weigh five times body matches (bm25 column weights; lower is better).
-        score: ColumnElement[Any] = -literal_column("bm25(documents_fts, 5.0, 1.0)")
-        snippet: ColumnElement[Any] = literal_column(
-            f"snippet(documents_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', 24)"
-        )
-        return _Plan(joined, where, score, snippet)
-    tsquery = _tsquery(node)
+        match = q.to_fts5(node)
+        joined = documents.join(_FTS, _FTS.c.rowid == documents.c.id)
+        matching = text("documents_fts MATCH :match").bindparams(match=match)
+        return _Plan(where, match=match, joined=joined, matching=[matching])
+    compiled = tsquery(node)
     tsv: ColumnElement[Any] = literal_column("documents.tsv")
-    where.append(tsv.op("@@")(tsquery))
-    return _Plan(joined, where, func.ts_rank_cd(tsv, tsquery), plain, tsquery)
+    return _Plan(where, tsquery=compiled, matching=[tsv.op("@@")(compiled)])
 
 
-def _filters(filters: q.Filters) -> list[ColumnElement[Any]]:
-    found: list[ColumnElement[Any]] = []
+def _filters(filters: q.Filters) -> list[Any]:
+    """The field filters over ``documents`` alone (names resolved in subqueries, so no
+    join is needed to apply them)."""
+    found: list[Any] = []
     if filters.sources:
-        found.append(sources.c.name.in_(filters.sources))
+        named = select(sources.c.id).where(sources.c.name.in_(filters.sources))
+        found.append(documents.c.source_id.in_(named))
     if filters.languages:
         found.append(documents.c.language.in_(filters.languages))
     if filters.tlps:
         found.append(documents.c.tlp.in_(filters.tlps))
     if filters.members:
-        found.append(members.c.name.in_(filters.members))
+        named = select(members.c.id).where(members.c.name.in_(filters.members))
+        found.append(documents.c.member_id.in_(named))
     if filters.since is not None:
         found.append(documents.c.published_at >= filters.since)
     if filters.until is not None:
@@ -119,14 +137,123 @@ def _filters(filters: q.Filters) -> list[ColumnElement[Any]]:
     return found
 
 
-def _hits(connection: Connection, plan: _Plan, limit: int, offset: int) -> list[SearchHit]:
-    score = (plan.score if plan.score is not None else literal_column("0")).label("score")
-    order = (
-        [score.desc(), documents.c.id]
-        if plan.score is not None
-        else [documents.c.published_at.desc().nulls_last(), documents.c.id.desc()]
-    )
-    snippet = plan.snippet if plan.tsquery is None else literal_column("''")
+def _count(
+    connection: Connection, plan: _Plan, facets: bool
+) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """The total, and with ``facets`` the counts per source, language and TLP, from one
+    pass over the matches (grouped by all three at once; the groups are few)."""
+    if not facets:
+        total = connection.execute(
+            select(func.count()).select_from(plan.joined).where(*plan.everything)
+        ).scalar_one()
+        return int(total), {}
+    keys = (documents.c.source_id, documents.c.language, documents.c.tlp)
+    rows = connection.execute(
+        select(*keys, func.count()).select_from(plan.joined).where(*plan.everything).group_by(*keys)
+    ).all()
+    names = _source_names(connection, {row[0] for row in rows if row[0] is not None})
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for source_id, language, tlp, n in rows:
+        counters["source"][names.get(source_id, NONE_LABEL)] += n
+        counters["language"][language if language is not None else NONE_LABEL] += n
+        counters["tlp"][tlp] += n
+    return sum(int(row[3]) for row in rows), {
+        name: top(counter) for name, counter in counters.items()
+    }
+
+
+def top(counter: Counter[str], size: int = FACET_SIZE) -> list[tuple[str, int]]:
+    """The ``size`` largest counts, ties by value, as a facet lists them."""
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:size]
+
+
+def _source_names(connection: Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = connection.execute(select(sources.c.id, sources.c.name).where(sources.c.id.in_(ids)))
+    return {row.id: row.name for row in rows}
+
+
+def _ranked(
+    connection: Connection, plan: _Plan, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """The page's document ids with their scores, best first."""
+    if plan.match is not None and plan.where:
+        return _ranked_by_window(connection, plan, limit, offset)
+    if plan.match is not None:  # nothing to check: the index's order is the answer
+        return _fts_ranked(connection, plan.match, offset + limit)[offset:]
+    if plan.tsquery is not None:
+        score: ColumnElement[Any] = func.ts_rank_cd(literal_column("documents.tsv"), plan.tsquery)
+        order = [score.desc(), documents.c.id]
+    else:
+        score = literal_column("0")
+        order = [documents.c.published_at.desc().nulls_last(), documents.c.id.desc()]
+    rows = connection.execute(
+        select(documents.c.id, score)
+        .select_from(plan.joined)
+        .where(*plan.everything)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(int(row[0]), float(row[1] or 0.0)) for row in rows]
+
+
+def _fts_ranked(connection: Connection, match: str, count: int) -> list[tuple[int, float]]:
+    """The ``count`` best matches by the index alone (SQLite)."""
+    rows = connection.execute(
+        text(
+            f"SELECT rowid, -{_BM25} AS score FROM documents_fts "
+            f"WHERE documents_fts MATCH :match ORDER BY {_BM25}, rowid LIMIT :count"
+        ),
+        {"match": match, "count": count},
+    ).all()
+    return [(int(row[0]), float(row[1])) for row in rows]
+
+
+def _ranked_by_window(
+    connection: Connection, plan: _Plan, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """Rank by the index alone, then keep what the reader may see and the filters
+    pass; widen the window until the page is full or the matches run out.
+
+    The window is a prefix of the index's order, so once it holds ``offset + limit``
+    kept documents, no document outside it could rank among them.
+    """
+    assert plan.match is not None
+    want = offset + limit
+    window = want * 2 + 20
+    while window <= _WINDOW_MAX:
+        ranked = _fts_ranked(connection, plan.match, window)
+        ids = [document_id for document_id, _ in ranked]
+        passed = set(
+            connection.execute(
+                select(documents.c.id).where(documents.c.id.in_(ids), *plan.where)
+            ).scalars()
+        )
+        kept = [(document_id, score) for document_id, score in ranked if document_id in passed]
+        if len(kept) >= want or len(ranked) < window:
+            return kept[offset:want]
+        share = max(len(kept), 1) / len(ranked)  # widen by what this window let through
+        window = max(window * 4, int(want / share * 1.5))
+    rows = connection.execute(
+        select(documents.c.id, (-literal_column(_BM25)).label("score"))
+        .select_from(plan.joined)
+        .where(*plan.everything)
+        .order_by(literal_column(_BM25), documents.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(int(row[0]), float(row[1])) for row in rows]
+
+
+def _hits(
+    connection: Connection, plan: _Plan, ranked: Sequence[tuple[int, float]]
+) -> list[SearchHit]:
+    """The page's hits with titles, sources and snippets, read for those ids only."""
+    if not ranked:
+        return []
+    ids = [document_id for document_id, _ in ranked]
     rows = connection.execute(
         select(
             documents.c.id,
@@ -135,71 +262,65 @@ def _hits(connection: Connection, plan: _Plan, limit: int, offset: int) -> list[
             documents.c.language,
             documents.c.published_at,
             sources.c.name.label("source_name"),
-            score,
-            snippet.label("snippet"),
+            func.substr(documents.c.text, 1, 240).label("opening"),
         )
-        .select_from(plan.joined)
-        .where(*plan.where)
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    hits = [_hit(row) for row in rows]
-    if plan.tsquery is not None and hits:  # headlines only for the page: they are costly
-        _headlines(connection, plan.tsquery, hits)
-    return hits
-
-
-def _headlines(connection: Connection, tsquery: ColumnElement[Any], hits: list[SearchHit]) -> None:
-    headline = func.ts_headline(
-        "english",
-        func.left(documents.c.text, 200_000),
-        tsquery,
-        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
-        f"MaxFragments=2, FragmentDelimiter={ELLIPSIS}",
+        .select_from(documents.outerjoin(sources, sources.c.id == documents.c.source_id))
+        .where(documents.c.id.in_(ids))
     )
-    ids = [hit.document_id for hit in hits]
-    rows = connection.execute(select(documents.c.id, headline).where(documents.c.id.in_(ids)))
-    found = {row[0]: row[1] for row in rows}
-    for hit in hits:
-        hit.snippet = found.get(hit.document_id) or ""
+    found = {row.id: row for row in rows}
+    snippets = _snippets(connection, plan, ids)
+    return [
+        _hit(found[document_id], score, snippets.get(document_id))
+        for document_id, score in ranked
+        if document_id in found
+    ]
 
 
-def _facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[str, int]]]:
-    counted: dict[str, list[tuple[str, int]]] = {}
-    for name, value in FACETS.items():
+def _snippets(connection: Connection, plan: _Plan, ids: list[int]) -> dict[int, str]:
+    if plan.match is not None:
+        listed = ", ".join(str(int(document_id)) for document_id in ids)
         rows = connection.execute(
-            select(value, func.count())
-            .select_from(plan.joined)
-            .where(*plan.where)
-            .group_by(value)
-            .order_by(func.count().desc(), value)
-            .limit(20)
+            text(
+                f"SELECT rowid, {_SNIPPET} FROM documents_fts "
+                f"WHERE documents_fts MATCH :match AND rowid IN ({listed})"
+            ),
+            {"match": plan.match},
         )
-        counted[name] = [(str(v) if v is not None else "(none)", int(n)) for v, n in rows]
-    return counted
+        return {int(row[0]): row[1] for row in rows}
+    if plan.tsquery is not None:
+        headline = func.ts_headline(
+            "english",
+            func.left(documents.c.text, 200_000),
+            plan.tsquery,
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
+            f"MaxFragments=2, FragmentDelimiter={ELLIPSIS}",
+        )
+        rows = connection.execute(select(documents.c.id, headline).where(documents.c.id.in_(ids)))
+        return {int(row[0]): row[1] for row in rows}
+    return {}
 
 
-def _tsquery(node: q.Node) -> ColumnElement[Any]:
+def tsquery(node: q.Node) -> ColumnElement[Any]:
+    """The query compiled to a PostgreSQL tsquery expression."""
     if isinstance(node, q.Term):
         return func.plainto_tsquery("english", node.text)
     if isinstance(node, q.Phrase):
         return func.phraseto_tsquery("english", node.text)
     if isinstance(node, q.Not):
-        return func.tsquery_not(_tsquery(node.part))  # the function behind the !! operator
+        return func.tsquery_not(tsquery(node.part))  # the function behind the !! operator
     operator = "&&" if isinstance(node, q.And) else "||"
-    expression = _tsquery(node.parts[0])
+    expression = tsquery(node.parts[0])
     for part in node.parts[1:]:
-        expression = expression.op(operator)(_tsquery(part))
+        expression = expression.op(operator)(tsquery(part))
     return expression
 
 
-def _hit(row: Any) -> SearchHit:
+def _hit(row: Any, score: float, snippet: str | None) -> SearchHit:
     return SearchHit(
         document_id=row.id,
         title=row.title,
-        snippet=row.snippet or "",
-        score=float(row.score or 0.0),
+        snippet=snippet if snippet is not None else (row.opening or ""),
+        score=score,
         source=row.source_name,
         language=row.language,
         published=maybe_utc(row.published_at),
