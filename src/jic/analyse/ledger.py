@@ -1,0 +1,700 @@
+"""The claims ledger: claims grouped into propositions, and each proposition graded
+for one reader from the independent sources on each side.
+
+    assign_propositions(store)                      claims without a proposition get one (online)
+    propositions(connection, reader, ...)           the reader's propositions, newest first
+    proposition(connection, reader, id)             one of them (NotFoundError if none is seen)
+    set_grade(connection, user, id, grade, note)    an officer's grade, audited
+    track_records(connection, reader)               each source's record and suggested reliability
+
+Grouping is online, like stories: claims are taken oldest document first, and each
+joins the most similar live proposition or starts one; earlier decisions never
+change. A claim's *signature* is what its content states: content words (lower-cased,
+stop words dropped, crudely stemmed), the entities mentioned in it (the linker's keys,
+so "IS" and "Daesh" are one), numbers, and whether it is negated ("not", "never":
+negation inside the content is content, so "X is not building a base" is another
+proposition than "X is building a base"). A denial "... denied that Russia was
+building a base in Latakia" has the same signature as the assertion "Russia is
+building a base in Latakia", so the two are one proposition with two stances; a
+denial too short to state anything ("X denied this") joins the proposition of the
+claim it answers (``refers_to``). Candidates come from an inverted index over the
+signatures of the propositions seen within ``WINDOW`` of the claim, probed with only
+the rarest terms a match must share (prefix filtering), so no claim is compared with
+every other.
+
+What a reader sees is computed from the claims in documents that reader may see and
+nothing else: the text, counts, sides, grade and track record. docs/credibility.md
+states the independence and grading rules.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from sqlalchemy import Connection, Row
+
+from jic.analyse import credibility
+from jic.analyse.credibility import LABELS, Grade, Sides
+from jic.domain import Reliability
+from jic.errors import AccessError, InputError, NotFoundError
+from jic.store import audit, facts, processing
+from jic.store import ledger as repo
+from jic.store.database import Store
+from jic.store.times import maybe_utc, now
+from jic.store.users import User
+from jic.store.visibility import Reader
+
+__all__ = [
+    "ClaimView",
+    "Grade",
+    "GradeInputError",
+    "ManualGrade",
+    "NotAnOfficerError",
+    "PropositionView",
+    "SourceRecord",
+    "assign_propositions",
+    "proposition",
+    "propositions",
+    "set_grade",
+    "signature",
+    "track_records",
+]
+
+
+class GradeInputError(InputError):
+    """A manual grade that is not 1 to 6 (or none), or a note that is too long."""
+
+    code = "JIC-E241"
+
+
+class NotAnOfficerError(AccessError):
+    """Only officers set grades by hand."""
+
+    code = "JIC-E611"
+
+
+BATCH = 500
+WINDOW = timedelta(days=90)  # a proposition takes new claims this long after its last one
+MATCH = 0.5  # Jaccard similarity of signatures a claim needs to join a proposition
+MIN_TERMS = 3  # a content with fewer terms states no proposition on its own
+SIGNATURE_VERSION = 1
+NEGATORS = frozenset(
+    {"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "without", "cannot"}
+)
+_STOP = frozenset(STOP_WORDS) - NEGATORS
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s", "ly")
+TOO_SHORT = "its content is too short to state a proposition"
+ANSWERS_NOTHING = "its content is too short and the claim it answers states no proposition"
+
+
+# --- signatures -------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    """A crude, consistent stem: the same on both sides of a comparison is all it needs."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + ("y" if suffix in ("ied", "ies") else "")
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _number(token: str) -> str:
+    cleaned = token.replace(",", "")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return cleaned
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def signature(
+    content: str, content_start: int = 0, mentions: Iterable[Sequence[Any]] = ()
+) -> dict[str, Any]:
+    """What a claim's content states, as plain data. ``mentions``: the document's
+    entity mentions (start, end, key, ...) in clean-text offsets; those inside the
+    content stand for their entity's key rather than their words."""
+    keys: set[str] = set()
+    text = content
+    end = content_start + len(content)
+    inside = sorted(
+        ((int(m[0]), int(m[1]), str(m[2])) for m in mentions if content_start <= int(m[0])),
+        reverse=True,
+    )
+    for start, stop, key in inside:
+        if stop <= end:
+            left, right = start - content_start, stop - content_start
+            text = text[:left] + " " + text[right:]
+            keys.add(f"E:{key}")
+    terms: set[str] = set()
+    negated = False
+    for token in _TOKEN.findall(text.lower()):
+        token = token.replace("’", "'")
+        if token[0].isdigit():
+            keys.add(f"N:{_number(token)}")
+        elif token in NEGATORS or token.endswith("n't"):
+            negated = True
+        elif token.endswith("'s"):
+            token = token[:-2]
+        if token[0].isdigit() or token in NEGATORS or token.endswith("n't"):
+            continue
+        if token not in _STOP and len(token) > 1:
+            terms.add(_stem(token))
+    return {"v": SIGNATURE_VERSION, "terms": sorted(terms), "keys": sorted(keys), "neg": negated}
+
+
+@dataclass(frozen=True, slots=True)
+class _Sig:
+    items: frozenset[str]
+    keys: frozenset[str]
+    negated: bool
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> _Sig:
+        keys = frozenset(data.get("keys", []))
+        return cls(frozenset(data.get("terms", [])) | keys, keys, bool(data.get("neg")))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def similarity(a: _Sig, b: _Sig) -> float:
+    """How alike two signatures are (0 when they cannot state the same thing)."""
+    if a.negated != b.negated:
+        return 0.0
+    if a.keys and b.keys and _jaccard(a.keys, b.keys) < MATCH:
+        return 0.0  # other places, actors or numbers: another proposition
+    return _jaccard(a.items, b.items)
+
+
+class _Index:
+    """Live propositions' signatures with an inverted index over their terms."""
+
+    def __init__(self, window: timedelta) -> None:
+        self.window = window
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.sigs: dict[int, _Sig] = {}
+        self.last: dict[int, datetime] = {}
+        self.newest_id = 0
+
+    def add(self, proposition_id: int, sig: _Sig, at: datetime) -> None:
+        if proposition_id in self.sigs:
+            return
+        self.sigs[proposition_id] = sig
+        self.last[proposition_id] = at
+        self.newest_id = max(self.newest_id, proposition_id)
+        for item in sig.items:
+            self.postings[item].append(proposition_id)
+
+    def touch(self, proposition_id: int, at: datetime) -> None:
+        self.last[proposition_id] = max(self.last[proposition_id], at)
+
+    def best(self, sig: _Sig, at: datetime) -> int | None:
+        """The most similar live proposition, if one is similar enough."""
+        # A match with Jaccard >= MATCH shares at least ceil(MATCH * n) of the n items,
+        # so probing any n - ceil(MATCH * n) + 1 of them finds it: take the rarest.
+        probe = sorted(sig.items, key=lambda item: len(self.postings.get(item, ())))
+        probe = probe[: len(probe) - math.ceil(MATCH * len(probe)) + 1]
+        candidates = {p for item in probe for p in self.postings.get(item, ())}
+        best, best_score = None, MATCH
+        for candidate in sorted(candidates):
+            if self.last[candidate] < at - self.window:
+                continue
+            score = similarity(sig, self.sigs[candidate])
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = candidate, score
+        return best
+
+
+# --- assignment -------------------------------------------------------------------
+
+
+def assign_propositions(store: Store, *, window: timedelta = WINDOW, batch: int = BATCH) -> int:
+    """Give every claim without a proposition its proposition; returns how many."""
+    assigned = 0
+    index = _Index(window)
+    loaded = False
+    while True:
+        with store.write() as connection:
+            repo.lock(connection)
+            claims = repo.pending(connection, batch)
+            if not claims:
+                break
+            since = None if loaded else claims[0].at - window
+            for pid, data, last in repo.live(connection, since, after_id=index.newest_id):
+                index.add(pid, _Sig.of(data), last)
+            loaded = True
+            pairs, started = _assign_batch(connection, index, claims)
+            repo.assign(connection, pairs)
+            audit.append(
+                connection,
+                audit.Actor(),
+                "propositions.assign",
+                object_type="propositions",
+                detail={"claims": len(pairs), "new_propositions": started},
+            )
+            assigned += len(pairs)
+    return assigned
+
+
+def _assign_batch(
+    connection: Connection, index: _Index, claims: list[repo.Pending]
+) -> tuple[list[tuple[int, int]], int]:
+    outputs = processing.outputs(connection, {c.document_id for c in claims}, ["entities"])
+    left_out = repo.left_out_ids(connection)
+    placed: dict[tuple[int, int], int] = {}
+    pairs: list[tuple[int, int]] = []
+    started = 0
+    for claim in claims:
+        mentions = outputs.get(claim.document_id, {}).get("entities", {}).get("entity_mentions")
+        data = signature(claim.content, claim.content_start, mentions or ())
+        sig = _Sig.of(data)
+        answered = _answered(connection, claim, placed, left_out)
+        target: int | None
+        if len(sig.items) < MIN_TERMS:
+            target = answered or repo.left_out(
+                connection, ANSWERS_NOTHING if claim.refers_to is not None else TOO_SHORT
+            )
+            left_out = repo.left_out_ids(connection)
+        else:
+            target = index.best(sig, claim.at)
+            if target is None and claim.stance in ("deny", "confirm"):
+                target = answered  # the claims stage linked it to the claim it answers
+            if target is None:
+                target = repo.add(connection, claim.content.strip(), data)
+                index.add(target, sig, claim.at)
+                started += 1
+            elif target in index.sigs:
+                index.touch(target, claim.at)
+        placed[(claim.document_id, claim.position)] = target
+        pairs.append((claim.id, target))
+    return pairs, started
+
+
+def _answered(
+    connection: Connection,
+    claim: repo.Pending,
+    placed: dict[tuple[int, int], int],
+    left_out: dict[int, str],
+) -> int | None:
+    """The proposition of the claim this one answers, if it has a real one."""
+    if claim.refers_to is None:
+        return None
+    key = (claim.document_id, claim.refers_to)
+    target = placed.get(key) or repo.proposition_at(connection, *key)
+    return None if target is None or target in left_out else target
+
+
+# --- views ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ClaimView:
+    """One claim as a reader sees it, with the independence group it counts in."""
+
+    claim_id: int
+    document_id: int
+    title: str | None
+    published: datetime | None
+    source: str
+    source_id: int | None
+    reliability: str
+    claimant: str | None
+    claimant_kind: str | None
+    claimant_entity: str | None
+    cue: str
+    stance: str
+    content: str
+    content_start: int
+    content_end: int
+    claim_date: datetime | None
+    copy_of: int | None
+    group: str
+
+
+@dataclass(slots=True)
+class ManualGrade:
+    value: int
+    note: str | None
+    set_by: str
+    member: str
+    set_at: datetime
+
+
+@dataclass(slots=True)
+class PropositionView:
+    """A proposition as one reader sees it: only the claims in documents it may see."""
+
+    id: int
+    text: str
+    first_seen: datetime
+    last_seen: datetime
+    claims: list[ClaimView]
+    support: int
+    deny: int
+    hedge: int
+    computed: Grade
+    manual: ManualGrade | None = None
+    disputed: bool = False
+    groups: list[str] = field(default_factory=list)
+
+    @property
+    def grade(self) -> Grade:
+        """The manual grade when an officer set one, else the computed grade."""
+        if self.manual is None:
+            return self.computed
+        note = f": {self.manual.note}" if self.manual.note else ""
+        return Grade(
+            self.manual.value,
+            LABELS[self.manual.value],
+            f"set by {self.manual.set_by} ({self.manual.member}){note}",
+        )
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """A source's track record in the ledger, as one reader can see it."""
+
+    source: str
+    source_id: int | None
+    reliability: str
+    suggested: str
+    confirmed: int
+    denied: int
+    explanation: str
+
+
+class _Groups:
+    """Independence groups over documents: union-find by copy root, source and
+    ownership group."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, doc: int) -> int:
+        self.parent.setdefault(doc, doc)
+        while self.parent[doc] != doc:
+            self.parent[doc] = self.parent[self.parent[doc]]
+            doc = self.parent[doc]
+        return doc
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _source_key(row: Row[Any]) -> tuple[str, str]:
+    return ("source", str(row.source_id)) if row.source_id else ("member", row.member_name)
+
+
+def _source_label(row: Row[Any]) -> str:
+    return str(row.source_name) if row.source_id else f"submitted by {row.member_name}"
+
+
+def _reliability(row: Row[Any]) -> Reliability:
+    return Reliability(row.reliability) if row.source_id and row.reliability else Reliability.F
+
+
+def _side(stance: str) -> str:
+    return "support" if stance in repo.SUPPORT else stance  # deny, hedge
+
+
+def _group_of(rows: Sequence[Row[Any]], roots: dict[int, int]) -> dict[int, int]:
+    """document -> its independence group (the smallest document id in it)."""
+    groups = _Groups()
+    first_by_key: dict[tuple[str, str], int] = {}
+    for row in rows:
+        keys = [("root", str(roots.get(row.document_id, row.document_id))), _source_key(row)]
+        if row.source_id and row.ownership_group:
+            keys.append(("owner", str(row.ownership_group)))
+        for key in keys:
+            first = first_by_key.setdefault(key, row.document_id)
+            groups.union(first, row.document_id)
+    return {row.document_id: groups.find(row.document_id) for row in rows}
+
+
+def _labels(rows: Sequence[Row[Any]], group_of: dict[int, int]) -> dict[int, str]:
+    names: dict[int, list[str]] = defaultdict(list)
+    owners: dict[int, set[str]] = defaultdict(set)
+    for row in rows:
+        group = group_of[row.document_id]
+        if _source_label(row) not in names[group]:
+            names[group].append(_source_label(row))
+        if row.source_id and row.ownership_group:
+            owners[group].add(str(row.ownership_group))
+    return {
+        group: (f"ownership group {', '.join(sorted(owners[group]))}: " if owners[group] else "")
+        + " + ".join(found)
+        for group, found in names.items()
+    }
+
+
+def _sides(rows: Sequence[Row[Any]], roots: dict[int, int], group_of: dict[int, int]) -> Sides:
+    """Each group's reliability per side. An article (a document and its copies) counts
+    with its earliest visible document's source; a group with several articles counts
+    as the least reliable of them when it supports and the most reliable when it
+    denies, so adding a copy or a sibling source can never raise a grade."""
+    article_reliability: dict[int, Reliability] = {}
+    for row in rows:  # oldest first
+        article_reliability.setdefault(
+            roots.get(row.document_id, row.document_id), _reliability(row)
+        )
+    per_side: dict[str, dict[int, list[Reliability]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        article = roots.get(row.document_id, row.document_id)
+        per_side[_side(row.stance)][group_of[row.document_id]].append(article_reliability[article])
+    support = tuple(min(v, key=credibility.ranked) for v in per_side["support"].values())
+    deny = tuple(max(v, key=credibility.ranked) for v in per_side["deny"].values())
+    hedge = tuple(min(v, key=credibility.ranked) for v in per_side["hedge"].values())
+    return Sides(support=support, deny=deny, hedge=hedge)
+
+
+def _at(row: Row[Any]) -> datetime:
+    return maybe_utc(row.at) or now()
+
+
+def _claim_view(row: Row[Any], copy_of: int | None, group: str) -> ClaimView:
+    return ClaimView(
+        claim_id=row.id,
+        document_id=row.document_id,
+        title=row.title,
+        published=maybe_utc(row.published_at),
+        source=_source_label(row),
+        source_id=row.source_id,
+        reliability=_reliability(row).value,
+        claimant=row.claimant,
+        claimant_kind=row.claimant_kind,
+        claimant_entity=row.claimant_entity,
+        cue=row.cue,
+        stance=row.stance,
+        content=row.content,
+        content_start=row.content_start,
+        content_end=row.content_end,
+        claim_date=maybe_utc(row.claim_date),
+        copy_of=copy_of,
+        group=group,
+    )
+
+
+def _manual(row: Row[Any] | None) -> ManualGrade | None:
+    if row is None or row.grade is None:
+        return None
+    return ManualGrade(
+        row.grade, row.note, row.set_by, row.member_name, maybe_utc(row.set_at) or now()
+    )
+
+
+def _view(
+    proposition_id: int,
+    rows: Sequence[Row[Any]],
+    roots: dict[int, int],
+    seen: set[int],
+    manual: Row[Any] | None,
+) -> PropositionView:
+    group_of = _group_of(rows, roots)
+    labels = _labels(rows, group_of)
+    sides = _sides(rows, roots, group_of)
+    claims = []
+    for row in rows:
+        original = roots.get(row.document_id, row.document_id)
+        copy_of = original if original != row.document_id and original in seen else None
+        claims.append(_claim_view(row, copy_of, labels[group_of[row.document_id]]))
+    stated = [row for row in rows if len(row.content.split()) >= MIN_TERMS] or list(rows)
+    times = [_at(row) for row in rows]
+    return PropositionView(
+        id=proposition_id,
+        text=stated[0].content.strip(),
+        first_seen=min(times),
+        last_seen=max(times),
+        claims=claims,
+        support=len(sides.support),
+        deny=len(sides.deny),
+        hedge=len(sides.hedge),
+        computed=credibility.grade(sides),
+        manual=_manual(manual),
+        disputed=bool(sides.support and sides.deny),
+        groups=list(dict.fromkeys(labels[group_of[row.document_id]] for row in rows)),
+    )
+
+
+def _views(connection: Connection, reader: Reader, ids: list[int]) -> list[PropositionView]:
+    """Views of these propositions, in this order; those the reader sees no claim of
+    are left out."""
+    by_proposition: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in repo.claims(connection, reader, ids):
+        by_proposition[row.proposition_id].append(row)
+    documents = {row.document_id for rows in by_proposition.values() for row in rows}
+    roots = repo.roots(connection, documents)
+    seen = repo.visible_ids(connection, reader, set(roots.values()))
+    manual = repo.manual_grades(connection, by_proposition)
+    return [
+        _view(pid, by_proposition[pid], roots, seen, manual.get(pid))
+        for pid in ids
+        if by_proposition.get(pid)
+    ]
+
+
+def propositions(
+    connection: Connection,
+    reader: Reader,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    disputed: bool | None = None,
+    entity: str | None = None,
+    document_ids: Iterable[int] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[PropositionView]:
+    """The reader's propositions with a claim in [since, until), in these documents,
+    about this entity (a name or alias: the claimant, or named in the content),
+    disputed or not; newest claim first."""
+    query = repo.PageQuery(
+        since=since,
+        until=until,
+        disputed=disputed,
+        document_ids=None if document_ids is None else tuple(document_ids),
+    )
+    if entity is None:
+        page = repo.page(connection, reader, _paged(query, limit, offset))
+        return _views(connection, reader, page)
+    keys = facts.entity_keys(connection, entity)
+    if not keys:
+        return []
+    names = repo.aliases(connection, keys)
+    query = _paged(query, BATCH, 0, entity_keys=tuple(keys))
+    found: list[PropositionView] = []
+    skipped = 0
+    while len(found) < limit:
+        page = repo.page(connection, reader, query)
+        for view in _views(connection, reader, page):
+            if not _about(view, set(keys), names):
+                continue
+            if skipped < offset:
+                skipped += 1
+            elif len(found) < limit:
+                found.append(view)
+        if len(page) < query.limit:
+            break
+        query = _paged(query, BATCH, query.offset + BATCH)
+    return found
+
+
+def _paged(query: repo.PageQuery, limit: int, offset: int, **changes: Any) -> repo.PageQuery:
+    from dataclasses import replace
+
+    return replace(query, limit=limit, offset=offset, **changes)
+
+
+def _about(view: PropositionView, keys: set[str], names: list[str]) -> bool:
+    for claim in view.claims:
+        if claim.claimant_entity in keys:
+            return True
+        content = f" {' '.join(_TOKEN.findall(claim.content.lower()))} "
+        if any(f" {name} " in content for name in names):
+            return True
+    return False
+
+
+def proposition(connection: Connection, reader: Reader, proposition_id: int) -> PropositionView:
+    """One proposition as the reader sees it."""
+    views = _views(connection, reader, [proposition_id])
+    if not views or proposition_id in repo.left_out_ids(connection):
+        raise NotFoundError(f"no proposition {proposition_id}", "list them with `jic claims list`")
+    return views[0]
+
+
+def set_grade(
+    connection: Connection, user: User, proposition_id: int, grade: int | None, note: str | None
+) -> None:
+    """An officer's grade for a proposition (None clears it); the computed grade stays
+    beside it. Audited with the computed grade the officer saw."""
+    if user.role != "officer":
+        raise NotAnOfficerError(
+            f"{user.name} is {user.role!r}; only officers grade propositions by hand",
+            "ask an officer of your member",
+        )
+    if grade is not None and grade not in LABELS:
+        raise GradeInputError(f"grade {grade} is not on the scale", "give 1 to 6, or none to clear")
+    if note is not None and len(note) > 2000:
+        raise GradeInputError("the note is longer than 2,000 characters", "shorten it")
+    view = proposition(connection, Reader(user.viewer), proposition_id)
+    repo.add_grade(
+        connection, proposition_id, grade, note, set_by=user.name, member_id=user.member_id
+    )
+    audit.append(
+        connection,
+        audit.Actor(member=user.member, user=user.name),
+        "proposition.grade",
+        object_type="proposition",
+        object_id=proposition_id,
+        detail={"grade": grade, "note": note, "computed": view.computed.value},
+    )
+
+
+def track_records(connection: Connection, reader: Reader) -> list[SourceRecord]:
+    """Every source with a claim the reader may see: how often what it said was later
+    said again by an independent source (confirmed) or later contradicted by one
+    (denied), and the reliability that record suggests. Nothing is applied."""
+    by_proposition: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in repo.claims(connection, reader, None):
+        by_proposition[row.proposition_id].append(row)
+    roots = repo.roots(
+        connection, {row.document_id for rows in by_proposition.values() for row in rows}
+    )
+    confirmed: dict[tuple[str, str], int] = defaultdict(int)
+    denied: dict[tuple[str, str], int] = defaultdict(int)
+    about: dict[tuple[str, str], Row[Any]] = {}
+    for rows in by_proposition.values():
+        group_of = _group_of(rows, roots)
+        for key, later_same, later_other in _outcomes(rows, group_of):
+            confirmed[key] += later_same
+            denied[key] += later_other
+        for row in rows:
+            about.setdefault(_source_key(row), row)
+    records = []
+    for key, row in about.items():
+        suggested, why = credibility.suggest_reliability(confirmed[key], denied[key])
+        records.append(
+            SourceRecord(
+                source=_source_label(row),
+                source_id=row.source_id,
+                reliability=_reliability(row).value,
+                suggested=suggested.value,
+                confirmed=confirmed[key],
+                denied=denied[key],
+                explanation=why,
+            )
+        )
+    return sorted(records, key=lambda r: r.source.lower())
+
+
+def _outcomes(
+    rows: Sequence[Row[Any]], group_of: dict[int, int]
+) -> Iterable[tuple[tuple[str, str], int, int]]:
+    """Per source and side it took on one proposition: (source, 1 if an independent
+    group later took the same side, 1 if one later took the other side)."""
+    firsts: dict[tuple[tuple[str, str], str], tuple[datetime, int]] = {}
+    for row in rows:
+        side = _side(row.stance)
+        if side in ("support", "deny"):
+            firsts.setdefault((_source_key(row), side), (_at(row), group_of[row.document_id]))
+    for (key, side), (first, group) in firsts.items():
+        other = "deny" if side == "support" else "support"
+        later = [r for r in rows if _at(r) > first and group_of[r.document_id] != group]
+        yield (
+            key,
+            int(any(_side(r.stance) == side for r in later)),
+            int(any(_side(r.stance) == other for r in later)),
+        )
