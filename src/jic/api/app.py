@@ -6,7 +6,7 @@
     paging.py       opaque cursors over stable orders
     etag.py         ETags on reads (If-None-Match gives 304)
     openapi.py      the OpenAPI document, with the export schema's document record
-    models.py       response models
+    models.py       response models (view_models.py: the views')
     routes/         one router per group of resources
 
 Settings and the store reach every route through FastAPI dependencies, so tests can
@@ -26,7 +26,7 @@ from jic import __version__
 from jic.api import errors, openapi
 from jic.api.deps import WriteLimit
 from jic.api.etag import ETagMiddleware
-from jic.api.routes import center, documents, stories
+from jic.api.routes import center, documents, stories, views
 from jic.settings import Settings
 from jic.store.database import Store, open_store
 
@@ -75,7 +75,7 @@ def create_app(
     app.add_middleware(ETagMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     errors.install(app)
-    for module in (center, documents, stories):
+    for module in (center, documents, stories, views):
         app.include_router(module.router)
     openapi.install(app)
     from jic.web.pages import add_pages

@@ -53,30 +53,27 @@ class Caller:
     key: str | None = None
 
 
-def _cookie_caller(request: Request, store: Store, settings: Settings) -> Caller | None:
-    """The web session's user, when the web face provides sessions and one is open."""
-    try:
-        from jic.web import auth as web_auth  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return None
-    if not hasattr(web_auth, "reader_from_cookie"):
+def _cookie_caller(request: Request, store: Store) -> Caller | None:
+    """The web session's user, when the request carries a live session cookie; unsafe
+    methods must also carry the session's CSRF token and come from this site."""
+    from jic.web import auth as web_auth  # the web face owns sessions
+
+    if not request.cookies.get(web_auth.COOKIE):
         return None
     with store.write() as connection:  # a session's last use is recorded
         reader = web_auth.reader_from_cookie(request, connection)
         if reader is None:
             return None
-        if request.method in UNSAFE:
-            web_auth.check_csrf(request, connection)
-    user = getattr(request.state, "user", None)
-    session = request.cookies.get(getattr(web_auth, "COOKIE", "jic_session"), "")
-    key = "session:" + hashlib.sha256(session.encode()).hexdigest()[:16]
-    return Caller(reader if isinstance(reader, Reader) else Reader(reader), user, key)
+        web_auth.check_csrf(request, connection)
+    user: User = request.state.user
+    session = request.cookies[web_auth.COOKIE]
+    return Caller(reader, user, "session:" + hashlib.sha256(session.encode()).hexdigest()[:16])
 
 
 def get_caller(request: Request, store: StoreDep, settings: SettingsDep) -> Caller:
     header = request.headers.get("authorization", "")
     if not header:
-        from_cookie = _cookie_caller(request, store, settings)
+        from_cookie = _cookie_caller(request, store)
         if from_cookie is not None:
             return from_cookie
         if settings.publish_clear:
