@@ -11,13 +11,13 @@ Grouping is online, like stories: claims are taken oldest document first, and ea
 joins the most similar live proposition or starts one; earlier decisions never
 change. A claim's *signature* is what its content states: content words (lower-cased,
 stop words dropped, crudely stemmed), the entities mentioned in it (the linker's keys,
-so "IS" and "Daesh" are one), numbers, and whether it is negated ("not", "never":
-negation inside the content is content, so "X is not building a base" is another
-proposition than "X is building a base"). A denial "... denied that Russia was
-building a base in Latakia" has the same signature as the assertion "Russia is
-building a base in Latakia", so the two are one proposition with two stances; a
-denial too short to state anything ("X denied this") joins the proposition of the
-claim it answers (``refers_to``). Candidates come from an inverted index over the
+so "IS" and "Daesh" are one), other capitalised names, numbers, and whether it is
+negated ("not", "never": negation inside the content is content, so "X is not
+building a base" is another proposition than "X is building a base"). A denial
+"... denied that Russia was building a base in Latakia" has the same signature as the
+assertion "Russia is building a base in Latakia", so the two are one proposition with
+two stances; a denial too short to state anything ("X denied this") joins the
+proposition of the claim it answers (``refers_to``). Candidates come from an inverted index over the
 signatures of the propositions seen within ``WINDOW`` of the claim, probed with only
 the rarest terms a match must share (prefix filtering), so no claim is compared with
 every other.
@@ -136,17 +136,20 @@ def signature(
             keys.add(f"E:{key}")
     terms: set[str] = set()
     negated = False
-    for token in _TOKEN.findall(text.lower()):
-        token = token.replace("’", "'")
+    for position, match in enumerate(_TOKEN.finditer(text)):
+        token = match.group().lower().replace("’", "'")
         if token[0].isdigit():
             keys.add(f"N:{_number(token)}")
-        elif token in NEGATORS or token.endswith("n't"):
-            negated = True
-        elif token.endswith("'s"):
-            token = token[:-2]
-        if token[0].isdigit() or token in NEGATORS or token.endswith("n't"):
             continue
-        if token not in _STOP and len(token) > 1:
+        if token in NEGATORS or token.endswith("n't"):
+            negated = True
+            continue
+        token = token.removesuffix("'s")
+        if token in _STOP or len(token) < 2:
+            continue
+        if position and match.group()[0].isupper():
+            keys.add(f"W:{token}")  # a name the entity linker did not know
+        else:
             terms.add(_stem(token))
     return {"v": SIGNATURE_VERSION, "terms": sorted(terms), "keys": sorted(keys), "neg": negated}
 
