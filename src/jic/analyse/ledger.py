@@ -33,7 +33,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,14 +47,16 @@ from jic.errors import AccessError, InputError, NotFoundError
 from jic.store import audit, facts, processing
 from jic.store import ledger as repo
 from jic.store.database import Store
-from jic.store.times import maybe_utc, now
+from jic.store.times import iso, maybe_utc, now
 from jic.store.users import User
 from jic.store.visibility import Reader
 
 __all__ = [
+    "LABELS",
     "ClaimView",
     "Grade",
     "GradeInputError",
+    "GroupInputError",
     "ManualGrade",
     "NotAnOfficerError",
     "PropositionView",
@@ -63,6 +65,7 @@ __all__ = [
     "proposition",
     "propositions",
     "set_grade",
+    "set_ownership_group",
     "signature",
     "track_records",
 ]
@@ -72,6 +75,12 @@ class GradeInputError(InputError):
     """A manual grade that is not 1 to 6 (or none), or a note that is too long."""
 
     code = "JIC-E241"
+
+
+class GroupInputError(InputError):
+    """An ownership group name that is empty or too long."""
+
+    code = "JIC-E242"
 
 
 class NotAnOfficerError(AccessError):
@@ -301,6 +310,10 @@ def _answered(
 # --- views ------------------------------------------------------------------------
 
 
+def _iso(value: datetime | None) -> str | None:
+    return iso(value) if value is not None else None
+
+
 @dataclass(slots=True)
 class ClaimView:
     """One claim as a reader sees it, with the independence group it counts in."""
@@ -323,6 +336,12 @@ class ClaimView:
     claim_date: datetime | None
     copy_of: int | None
     group: str
+
+    def record(self) -> dict[str, Any]:
+        found = asdict(self)
+        for key in ("published", "claim_date"):
+            found[key] = _iso(found[key])
+        return found
 
 
 @dataclass(slots=True)
@@ -351,6 +370,27 @@ class PropositionView:
     disputed: bool = False
     groups: list[str] = field(default_factory=list)
 
+    def record(self) -> dict[str, Any]:
+        """As plain data (JSON): what the CLI's --json and the API return."""
+        manual = None
+        if self.manual is not None:
+            manual = {**asdict(self.manual), "set_at": _iso(self.manual.set_at)}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "first_seen": _iso(self.first_seen),
+            "last_seen": _iso(self.last_seen),
+            "support": self.support,
+            "deny": self.deny,
+            "hedge": self.hedge,
+            "disputed": self.disputed,
+            "grade": asdict(self.grade),
+            "computed": asdict(self.computed),
+            "manual": manual,
+            "groups": self.groups,
+            "claims": [claim.record() for claim in self.claims],
+        }
+
     @property
     def grade(self) -> Grade:
         """The manual grade when an officer set one, else the computed grade."""
@@ -375,6 +415,9 @@ class SourceRecord:
     confirmed: int
     denied: int
     explanation: str
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 class _Groups:
@@ -595,8 +638,6 @@ def propositions(
 
 
 def _paged(query: repo.PageQuery, limit: int, offset: int, **changes: Any) -> repo.PageQuery:
-    from dataclasses import replace
-
     return replace(query, limit=limit, offset=offset, **changes)
 
 
@@ -701,3 +742,35 @@ def _outcomes(
             int(any(_side(r.stance) == side for r in later)),
             int(any(_side(r.stance) == other for r in later)),
         )
+
+
+def set_ownership_group(
+    connection: Connection, user: User | None, source: str, group: str | None
+) -> None:
+    """Mark a source as one of an ownership group (None: of none), so that its sources
+    count once; for officers of any member, or the local operator (``user`` None).
+    Audited: it changes every grade the source's claims take part in."""
+    from jic.store import sources as source_repo
+
+    if user is not None and user.role != "officer":
+        raise NotAnOfficerError(
+            f"{user.name} is {user.role!r}; only officers mark ownership groups",
+            "ask an officer of your member",
+        )
+    if group is not None and not (group.strip() and len(group) <= 200):
+        raise GroupInputError(
+            "an ownership group is named by 1 to 200 characters", "give a shorter name"
+        )
+    found = source_repo.find(connection, source)
+    if found is None:
+        raise NotFoundError(f"no source named {source!r}", "list them with `jic sources list`")
+    repo.set_ownership_group(connection, found.id, group.strip() if group else None)
+    actor = audit.Actor(member=user.member, user=user.name) if user else audit.Actor()
+    audit.append(
+        connection,
+        actor,
+        "source.ownership_group",
+        object_type="source",
+        object_id=found.id,
+        detail={"source": source, "from": found.ownership_group, "to": group},
+    )
