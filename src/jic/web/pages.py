@@ -1,61 +1,49 @@
-"""Server-rendered pages (Jinja2, no JavaScript needed): home with search, a document."""
+"""The web workbench: server-rendered pages (Jinja2 + htmx) over the library.
+
+``add_pages`` mounts the vendored and own static files, the sign-in pages, the
+reading pages and the center's pages. Every page needs a signed-in user (or a bearer
+token) and reads through that user's Reader. Errors on pages are pages: a missing
+sign-in sends the browser to ``/login``; any other JicError renders with its code,
+message and hint; under ``/api/`` the API's JSON envelope is kept.
+"""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
-from jic.analyse import search as search_view
 from jic.errors import JicError
-from jic.store import documents as document_repo
-from jic.store.database import Store
+from jic.web import auth, center_pages, login_pages, read_pages
+from jic.web.read_pages import web_link
+from jic.web.render import page
 
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
+STATIC = Path(__file__).parent / "static"
 
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+__all__ = ["add_pages", "web_link"]
 
 
 def add_pages(app: FastAPI) -> None:
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(
-        store: Annotated[Store, Depends(_store)],
-        q: Annotated[str, Query(max_length=1000)] = "",
-    ) -> str:
-        with store.read() as connection:
-            counts = document_repo.status(connection)
-        result, problem = None, None
-        if q.strip():
-            try:
-                result = search_view.search(store, q, limit=25)
-            except JicError as error:
-                problem = error.one_line()
-        hits = [search_view.hit_record(hit) for hit in result.hits] if result else []
-        return _templates.get_template("home.html").render(
-            q=q, counts=counts, result=result, hits=hits, problem=problem
-        )
-
-    @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document(store: Annotated[Store, Depends(_store)], document_id: int) -> str:
-        with store.read() as connection:
-            doc = document_repo.get(connection, document_id)
-        return _templates.get_template("document.html").render(doc=doc, link=web_link(doc.url))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(login_pages.router)
+    app.include_router(read_pages.router)
+    app.include_router(center_pages.router)
+    _page_errors(app)
 
 
-def web_link(url: str | None) -> str | None:
-    """``url`` if it is safe to put in an href: http(s) only, so a stored
-    ``javascript:`` or ``data:`` address is shown as text and never runs."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+def _page_errors(app: FastAPI) -> None:
+    api_handler = app.exception_handlers.get(JicError)
+
+    async def jic_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, JicError)
+        if request.url.path.startswith("/api/") and api_handler is not None:
+            answer = api_handler(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        if isinstance(error, auth.SignInRequired) and request.method in auth.SAFE_METHODS:
+            return RedirectResponse(auth.login_url(request), status_code=303)
+        return page(request, None, "error.html", status=error.http_status, error=error)
+
+    app.add_exception_handler(JicError, jic_error)

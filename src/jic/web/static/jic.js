@@ -1,0 +1,95 @@
+// jic pages: keyboard shortcuts, and the maps and graphs drawn from data the page
+// carries in <script type="application/json"> (no inline scripts: see the CSP).
+(function () {
+  "use strict";
+
+  document.addEventListener("keydown", function (event) {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName) || event.target.isContentEditable;
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey) {
+      const box = document.getElementById("q") || document.getElementById("quick-q");
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+    }
+  });
+
+  function data(id) {
+    const node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  let worldPromise = null;
+  function world() {
+    if (!worldPromise) {
+      worldPromise = fetch("/static/vendor/world-atlas/countries-50m.json")
+        .then(function (r) { return r.json(); })
+        .then(function (topology) { return topojson.feature(topology, topology.objects.countries); });
+    }
+    return worldPromise;
+  }
+
+  function drawMap(node) {
+    const features = data(node.dataset.source) || { type: "FeatureCollection", features: [] };
+    const map = L.map(node, { worldCopyJump: true, keyboard: true, attributionControl: true });
+    map.attributionControl.setPrefix("");
+    map.attributionControl.addAttribution("Natural Earth (public domain)");
+    world().then(function (countries) {
+      L.geoJSON(countries, {
+        style: { color: "#8a8a8a", weight: 0.6, fillColor: "#f2efe9", fillOpacity: 1 },
+        interactive: false,
+      }).addTo(map).bringToBack();
+    });
+    const layer = L.geoJSON(features, {
+      pointToLayer: function (feature, latlng) {
+        const n = feature.properties.count || 1;
+        return L.circleMarker(latlng, {
+          radius: Math.min(4 + Math.sqrt(n) * 3, 28), color: "#b3261e", weight: 1,
+          fillColor: "#e4572e", fillOpacity: 0.7,
+        });
+      },
+      onEachFeature: function (feature, marker) {
+        const p = feature.properties;
+        const box = document.createElement("div");
+        const link = document.createElement("a");
+        link.href = p.href || "#";
+        link.textContent = p.name;
+        box.appendChild(link);
+        const note = document.createElement("div");
+        note.textContent = (p.count || 0) + " mention(s) in " + (p.documents || 0) + " document(s)";
+        box.appendChild(note);
+        marker.bindPopup(box);
+        marker.bindTooltip(p.name);
+      },
+    }).addTo(map);
+    const bounds = layer.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.3), { maxZoom: 7 }); } else { map.setView([25, 20], 2); }
+    node.dataset.ready = "1";
+  }
+
+  function drawGraph(node) {
+    const elements = data(node.dataset.source) || { nodes: [], edges: [] };
+    const graph = cytoscape({
+      container: node,
+      elements: elements,
+      wheelSensitivity: 0.3,
+      style: [
+        { selector: "node", style: { label: "data(label)", "font-size": 11, "background-color": "#3b7ddd",
+          width: "mapData(weight, 1, 20, 14, 44)", height: "mapData(weight, 1, 20, 14, 44)", "text-valign": "bottom", "text-margin-y": 3 } },
+        { selector: "node[type = 'GPE'], node[type = 'LOC']", style: { "background-color": "#2e9e44" } },
+        { selector: "node[type = 'PERSON']", style: { "background-color": "#8a4fd1" } },
+        { selector: "edge", style: { width: "mapData(weight, 1, 20, 1, 8)", "line-color": "#aaa", "curve-style": "haystack" } },
+        { selector: ":selected", style: { "background-color": "#f0a000", "line-color": "#f0a000" } },
+      ],
+      layout: { name: elements.nodes.length > 150 ? "grid" : "cose", animate: false },
+    });
+    graph.on("tap", "node", function (event) {
+      const href = event.target.data("href");
+      if (href) { window.location.href = href; }
+    });
+    node.dataset.ready = "1";
+  }
+
+  function start() {
+    document.querySelectorAll("[data-map]").forEach(drawMap);
+    document.querySelectorAll("[data-graph]").forEach(drawGraph);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

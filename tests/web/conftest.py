@@ -1,0 +1,104 @@
+"""Web fixtures: a center of two members, users with passwords, a signed-in client."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.conftest import Backend
+
+from jic.api.app import create_app
+from jic.center.founding import Founding, found_center
+from jic.domain import TLP, DocumentIn
+from jic.store import audit
+from jic.store import documents as document_repo
+from jic.store import members as member_repo
+from jic.store import users as user_repo
+from jic.store.database import Store
+from jic.store.documents import BatchContext, Offer
+
+PASSWORD = "correct horse battery staple"
+
+
+def add_user(store: Store, name: str, member: str, role: str = "analyst") -> None:
+    with store.write() as connection:
+        owner = member_repo.get_member(connection, member)
+        user_repo.add_user(connection, name, member=owner, role=role, actor=audit.Actor())
+        user_repo.set_password(connection, name, PASSWORD, actor=audit.Actor())
+
+
+def put(
+    store: Store,
+    text: str,
+    *,
+    member: str = "alpha",
+    tlp: TLP | None = None,
+    published: datetime | None = None,
+    url: str | None = None,
+) -> int:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    item = DocumentIn(
+        text=text,
+        sha256=digest,
+        location=url or f"file:///doc/{digest[:12]}",
+        url=url,
+        title=text.split("\n", maxsplit=1)[0][:80],
+        tlp=tlp,
+        published=published or datetime.now(UTC) - timedelta(hours=2),
+    )
+    with store.read() as connection:
+        owner = member_repo.get_member(connection, member)
+    with store.write() as connection:
+        (outcome,) = document_repo.store_batch(
+            connection, [Offer("t", item)], BatchContext(owner, audit.Actor())
+        )
+    assert outcome.document_id is not None
+    return outcome.document_id
+
+
+@pytest.fixture
+def center(backend: Backend) -> Iterator[Store]:
+    """Members alpha (chairing now) and bravo; alice is an officer of alpha, bob an
+    analyst of bravo, both with PASSWORD."""
+    founding = Founding(
+        founders=["alpha", "bravo"],
+        first_chair="alpha",
+        start=datetime.now(UTC) - timedelta(days=1),
+    )
+    opened, _info = found_center(backend.settings, founding)
+    add_user(opened, "alice", "alpha", "officer")
+    add_user(opened, "bob", "bravo")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def client(center: Store, backend: Backend) -> Iterator[TestClient]:
+    with TestClient(create_app(backend.settings, center), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def login_token(client: TestClient) -> str:
+    page = client.get("/login")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    """Sign ``client`` in; returns the CSRF token of the session's forms."""
+    answer = client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": login_token(client)},
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/sources")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
