@@ -63,3 +63,20 @@ def test_exclusions_sqlite_cannot_answer_are_refused_on_every_backend(
 @pytest.mark.parametrize("text", ["(oil -coal) OR gas", "oil NOT (gas OR coal)", "a (b -c)"])
 def test_exclusions_inside_a_positive_part_are_fine(text: str) -> None:
     q.to_fts5(q.parse(text))
+
+
+def test_entity_and_place_filters_are_taken_out_of_the_words() -> None:
+    words, filters = q.split_filters(
+        'ceasefire entity:Peskov entity:"Islamic State" place:Baghdad place:gn:98182 lang:en'
+    )
+    assert words == "ceasefire"
+    assert filters.entities == ("Peskov", "Islamic State")
+    assert filters.places == ("Baghdad", "gn:98182")
+    assert filters.languages == ("en",) and not filters.empty
+
+
+@pytest.mark.parametrize("text", ['entity:""', 'place:"  "'])
+def test_an_entity_or_place_filter_needs_a_value(text: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        q.split_filters(text)
+    assert caught.value.hint

@@ -6,8 +6,8 @@
     unary   := ("NOT" | "-") unary | atom
     atom    := WORD | "a quoted phrase" | "(" or ")"
 
-Field filters (``source:``, ``lang:``, ``tlp:``, ``member:``, ``from:``, ``to:``) are taken
-out first by ``split_filters`` and apply to the whole query.
+Field filters (``source:``, ``lang:``, ``tlp:``, ``member:``, ``entity:``, ``place:``,
+``from:``, ``to:``) are taken out first by ``split_filters`` and apply to the whole query.
 
 ``oil prices`` finds documents with both words; ``"oil prices"`` the phrase;
 ``oil OR gas``, ``oil -gas``, ``oil NOT (gas OR coal)``. Operators are upper case so
@@ -222,20 +222,29 @@ def to_fts5(node: Node) -> str:
 
 # --- field filters -------------------------------------------------------------------
 
-FIELDS = ("source", "lang", "tlp", "member", "from", "to")
-_FILTER = re.compile(r'(?<!\S)(source|lang|tlp|member|from|to):(?:"([^"]*)"|(\S+))', re.I)
+FIELDS = ("source", "lang", "tlp", "member", "entity", "place", "from", "to")
+_FILTER = re.compile(
+    r'(?<!\S)(source|lang|tlp|member|entity|place|from|to):(?:"([^"]*)"|(\S+))', re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Filters:
     """Field filters, applied to the whole query: ``source:"UN News" lang:en tlp:GREEN
-    member:"Org A" from:2026-11-01 to:2026-11-30`` (``to`` is inclusive of that day).
-    Repeating a field means any of its values."""
+    member:"Org A" entity:Peskov place:Baghdad from:2026-11-01 to:2026-11-30`` (``to``
+    is inclusive of that day).
+
+    A document has one source, language, TLP and member, so repeating one of those
+    fields means any of its values. A document names many entities and places, so
+    repeating ``entity:`` or ``place:`` means all of them: ``entity:Putin
+    entity:Erdogan`` finds the documents that name both."""
 
     sources: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     tlps: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # names or aliases, each one required
+    places: tuple[str, ...] = ()  # place names or keys (gn:98182), each one required
     since: datetime | None = None
     until: datetime | None = None  # exclusive
 
@@ -261,6 +270,8 @@ def split_filters(query: str) -> tuple[str, Filters]:
         languages=tuple(v.lower() for v in values["lang"]),
         tlps=tuple(_tlp(v) for v in values["tlp"]),
         members=tuple(values["member"]),
+        entities=tuple(values["entity"]),
+        places=tuple(values["place"]),
         since=_day(values["from"], "from", end=False),
         until=_day(values["to"], "to", end=True),
     )

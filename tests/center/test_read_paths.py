@@ -28,14 +28,27 @@ from tests.conftest import Backend
 from jic.center.policy import Item, Viewer
 from jic.errors import NotFoundError
 from jic.store import documents as repo
+from jic.store import facts
 from jic.store.database import Store
-from jic.store.schema import documents, members, users
+from jic.store.schema import doc_entities, doc_events, doc_places, documents, members, users
 from jic.store.search import search
 from jic.store.visibility import Reader
 
 # Generated cases per run, per backend (also in bench/RESULTS.md, "sharing policy").
 EXAMPLES = {"sqlite": 150, "postgres": 60}
 WORD = "convoy"  # every generated document contains it, so search can find them all
+# ... and names one entity, one place and one event, so each facet sums to the total.
+FACTS = {
+    "entities": [{"id": "ORG:convoy-authority", "name": "Convoy Authority", "type": "ORG"}],
+    "places": [{"name": "Raqqa", "geonames_id": 163915, "mentions": [{}]}],
+    "events": [
+        {
+            "type": "MOVE",
+            "trigger": {"text": "reached", "start": 0, "end": 7},
+            "sentence": {"start": 0, "end": 30},
+        }
+    ],
+}
 
 
 def _people(store: Store) -> None:
@@ -70,7 +83,8 @@ def _people(store: Store) -> None:
 
 def _store_items(store: Store, stored: list[Item]) -> list[int]:
     with store.write() as connection:
-        connection.execute(documents.delete())
+        for table in (doc_entities, doc_places, doc_events, documents):
+            connection.execute(table.delete())
         ids = []
         for position, item in enumerate(stored):
             text = f"Report {position}: the {WORD} reached the camp."
@@ -99,6 +113,7 @@ def _store_items(store: Store, stored: list[Item]) -> list[int]:
             key = result.inserted_primary_key
             assert key is not None
             ids.append(int(key[0]))
+        facts.rewrite(connection, {document_id: FACTS for document_id in ids})
     return ids
 
 
@@ -123,6 +138,7 @@ def _check(store: Store, stored: list[Item], viewer: Viewer, publish: bool) -> N
         assert_filter_matches(viewer, stored, returned, publish_clear=publish)
     assert found.total == counted == status.documents == len(exported)
     assert sum(n for _, n in status.by_tlp) == len(exported)
+    assert set(found.facets) == {"source", "language", "tlp", "entity", "place", "event_type"}
     for facet in found.facets.values():  # facets count only what may be seen
         assert sum(n for _, n in facet) == len(exported)
 

@@ -227,3 +227,117 @@ def test_a_readers_page_is_the_full_ranking_without_what_they_may_not_see(
             page = search(connection, "convoy", limit=limit, offset=offset, reader=reader)
             assert page.total == 210
             assert [hit.document_id for hit in page.hits] == visible[offset : offset + limit]
+
+
+def _facts(
+    entities: list[tuple[str, str, list[str]]],
+    places: list[tuple[str, int | None]],
+    events: list[str],
+) -> dict[str, object]:
+    """Stage outputs as the entities, places and events stages write them."""
+    return {
+        "entities": [
+            {"id": key, "name": name, "type": key.split(":")[0], "aliases": aliases, "mentions": 1}
+            for key, name, aliases in entities
+        ],
+        "places": [
+            {"name": name, "geonames_id": gid, "lat": None, "lon": None, "mentions": [{}]}
+            for name, gid in places
+        ],
+        "events": [
+            {
+                "type": kind,
+                "trigger": {"text": "hit", "start": 0, "end": 3},
+                "sentence": {"start": 0, "end": 10},
+                "sources": [],
+                "targets": [],
+            }
+            for kind in events
+        ],
+    }
+
+
+PESKOV = ("PER:dmitry-peskov", "Dmitry Peskov", ["Peskov"])
+ISLAMIC_STATE = ("ORG:islamic-state", "Islamic State", ["ISIL", "Daesh"])
+REPORTS = {
+    "Convoy reaches Baghdad": ([PESKOV, ISLAMIC_STATE], [("Baghdad", 98182)], ["ATTACK"]),
+    "Convoy near Mosul": (
+        [ISLAMIC_STATE],
+        [("Mosul", 99072), ("Bagdad", 98182)],
+        ["PROTEST", "ATTACK", "ATTACK"],
+    ),
+    "Convoy in Basra": ([], [("Basra", None)], []),
+}
+
+
+@pytest.fixture
+def with_facts(store: Store) -> Store:
+    """Three reports with entities, places and events as the pipeline stores them;
+    "Convoy near Mosul" is another member's AMBER+STRICT item."""
+    from jic.domain import TLP
+    from jic.store import facts
+
+    actor = audit.Actor()
+    with store.write() as connection:
+        local = member_repo.get_member(connection, "local")
+        other = member_repo.add_member(connection, "other", in_rotation=False, actor=actor)
+        fields = {}
+        for title, (entities, places, events) in REPORTS.items():
+            hidden = "Mosul" in title
+            item = DocumentIn(
+                text=f"{title}.",
+                sha256=hashlib.sha256(title.encode()).hexdigest(),
+                location=f"file:///{title}",
+                title=title,
+                tlp=TLP.AMBER_STRICT if hidden else TLP.GREEN,
+            )
+            context = BatchContext(member=other if hidden else local, actor=actor)
+            (outcome,) = repo.store_batch(connection, [Offer(title, item)], context)
+            assert outcome.document_id is not None
+            fields[outcome.document_id] = _facts(entities, places, events)
+        facts.rewrite(connection, fields)
+    return store
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("entity:Peskov", ["Convoy reaches Baghdad"]),
+        ('entity:"dmitry  PESKOV"', ["Convoy reaches Baghdad"]),
+        ('convoy entity:"Islamic State"', ["Convoy near Mosul", "Convoy reaches Baghdad"]),
+        ("entity:daesh", ["Convoy near Mosul", "Convoy reaches Baghdad"]),
+        ("entity:ORG:islamic-state", ["Convoy near Mosul", "Convoy reaches Baghdad"]),
+        ("entity:Peskov entity:ISIL", ["Convoy reaches Baghdad"]),  # both named
+        ("entity:nobody", []),
+        ("place:Baghdad", ["Convoy near Mosul", "Convoy reaches Baghdad"]),  # and "Bagdad"
+        ("convoy place:baghdad", ["Convoy near Mosul", "Convoy reaches Baghdad"]),
+        ("place:gn:98182", ["Convoy near Mosul", "Convoy reaches Baghdad"]),
+        ("place:basra", ["Convoy in Basra"]),  # known by name only
+        ("place:Mosul entity:Peskov", []),
+        ("place:Mosul place:Baghdad", ["Convoy near Mosul"]),
+    ],
+)
+def test_entity_and_place_filters(with_facts: Store, query: str, expected: list[str]) -> None:
+    assert found(with_facts, query) == expected
+
+
+def test_entity_place_and_event_facets_count_documents_the_reader_may_see(
+    with_facts: Store,
+) -> None:
+    from jic.store import users as user_repo
+
+    with with_facts.write() as connection:
+        local = member_repo.get_member(connection, "local")
+        user = user_repo.add_user(
+            connection, "ana", member=local, role="analyst", actor=audit.Actor()
+        )
+    with with_facts.read() as connection:
+        everything = search(connection, "convoy", facets=True, limit=1)
+        seen = search(connection, "convoy", facets=True, reader=Reader(user.viewer))
+    assert everything.facets["entity"] == [("Islamic State", 2), ("Dmitry Peskov", 1)]
+    assert everything.facets["place"] == [("Baghdad", 2), ("Basra", 1), ("Mosul", 1)]
+    assert everything.facets["event_type"] == [("ATTACK", 2), ("PROTEST", 1)]
+    assert seen.total == 2
+    assert seen.facets["entity"] == [("Dmitry Peskov", 1), ("Islamic State", 1)]
+    assert seen.facets["place"] == [("Baghdad", 1), ("Basra", 1)]
+    assert seen.facets["event_type"] == [("ATTACK", 1)]

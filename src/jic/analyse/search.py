@@ -8,7 +8,7 @@ from typing import Any
 from jic.domain import SearchHit, SearchResult
 from jic.store import search as store_search
 from jic.store.database import Store
-from jic.store.search import MARK_END, MARK_START
+from jic.store.search import FACT_FACET_SAMPLE, FACT_FACETS, MARK_END, MARK_START
 from jic.store.times import iso
 from jic.store.visibility import OPERATOR, Reader
 
@@ -53,6 +53,10 @@ def hit_record(hit: SearchHit) -> dict[str, Any]:
 
 
 def result_record(result: SearchResult) -> dict[str, Any]:
+    """The result as the CLI's --json and the API return it. ``facets`` maps each of
+    source, language, tlp, entity, place and event_type to its top values with
+    document counts; ``facets_sampled`` is there when the entity, place and event-type
+    facets counted only the newest ``FACT_FACET_SAMPLE`` matches."""
     record: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
@@ -63,4 +67,6 @@ def result_record(result: SearchResult) -> dict[str, Any]:
             name: [{"value": value, "count": count} for value, count in values]
             for name, values in result.facets.items()
         }
+        if result.total > FACT_FACET_SAMPLE and any(name in result.facets for name in FACT_FACETS):
+            record["facets_sampled"] = FACT_FACET_SAMPLE
     return record

@@ -34,13 +34,15 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.exc import OperationalError
 
 from jic import query as q
 from jic.domain import SearchHit, SearchResult
 from jic.errors import QueryError
-from jic.store.schema import documents, members, sources
+from jic.store import facts
+from jic.store.schema import doc_entities, doc_events, doc_places, documents, members, sources
 from jic.store.times import maybe_utc
 from jic.store.visibility import OPERATOR, Reader, visible
 
@@ -48,7 +50,12 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 ELLIPSIS = "…"
 FACETS = ("source", "language", "tlp")
+FACT_FACETS = ("entity", "place", "event_type")
 FACET_SIZE = 20  # values shown per facet
+# Entity, place and event-type facets join every matching document's fact rows; past
+# this many matches they count the newest this many (by id) so that a broad query
+# stays fast. The source, language and TLP facets are always exact.
+FACT_FACET_SAMPLE = 10_000
 NONE_LABEL = "(none)"
 # Title matches weigh five times body matches (bm25 column weights; lower is better).
 _BM25 = "bm25(documents_fts, 5.0, 1.0)"
@@ -91,6 +98,8 @@ def search(
     plan = _plan(connection, node, filters, reader)
     try:
         total, counted = _count(connection, plan, facets)
+        if facets:
+            counted.update(_fact_facets(connection, plan) if total else empty_fact_facets())
         ranked = _ranked(connection, plan, limit, offset) if total > offset else []
         hits = _hits(connection, plan, ranked)
     except OperationalError as exc:  # FTS5 rejects some inputs that survive quoting
@@ -101,7 +110,7 @@ def search(
 
 
 def _plan(connection: Connection, node: q.Node | None, filters: q.Filters, reader: Reader) -> _Plan:
-    where: list[Any] = _filters(filters)
+    where: list[Any] = [*_filters(filters), *_fact_filters(connection, filters)]
     if not reader.is_operator:
         where.insert(0, visible(connection, reader))
     if node is None:
@@ -134,6 +143,30 @@ def _filters(filters: q.Filters) -> list[Any]:
         found.append(documents.c.published_at >= filters.since)
     if filters.until is not None:
         found.append(documents.c.published_at < filters.until)
+    return found
+
+
+def _fact_filters(connection: Connection, filters: q.Filters) -> list[Any]:
+    """``entity:`` and ``place:``, one condition per value (a document must name all).
+
+    An entity is found by any of its names or aliases (``facts.entity_keys``) or by
+    its key; a place by its name as written, lower-case or capitalised, by its key
+    (``gn:98182``), or as a place known only by name; every spelling that resolved to
+    the same place key counts.
+    """
+    found: list[Any] = []
+    for value in filters.entities:
+        keys = [*facts.entity_keys(connection, value), value]
+        having = select(doc_entities.c.document_id).where(doc_entities.c.entity_key.in_(keys))
+        found.append(documents.c.id.in_(having))
+    for value in filters.places:
+        spellings = sorted({value, value.lower(), value.title()})
+        named = select(doc_places.c.place_key).where(doc_places.c.name.in_(spellings))
+        keys = [value, facts.place_key(None, value)]
+        having = select(doc_places.c.document_id).where(
+            doc_places.c.place_key.in_(named) | doc_places.c.place_key.in_(keys)
+        )
+        found.append(documents.c.id.in_(having))
     return found
 
 
@@ -171,6 +204,51 @@ def _count(
     return sum(int(row.n) for row in rows), {
         name: top(counter) for name, counter in counters.items()
     }
+
+
+def empty_fact_facets() -> dict[str, list[tuple[str, int]]]:
+    return {name: [] for name in FACT_FACETS}
+
+
+def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[str, int]]]:
+    """Top entities, places and event types among the matches (the newest
+    ``FACT_FACET_SAMPLE`` when there are more), each counted once per document, in
+    one statement over one sample of document ids."""
+    sample = (
+        select(documents.c.id)
+        .select_from(plan.joined)
+        .where(*plan.everything)
+        .order_by(documents.c.id.desc())
+        .limit(FACT_FACET_SAMPLE)
+        .cte("sample")
+    )
+    sampled = select(sample.c.id)
+    branches = []
+    for name, key, label, table_ in (
+        ("entity", doc_entities.c.entity_key, doc_entities.c.name, doc_entities),
+        ("place", doc_places.c.place_key, doc_places.c.name, doc_places),
+        ("event_type", doc_events.c.type, doc_events.c.type, doc_events),
+    ):
+        n = func.count(table_.c.document_id.distinct())
+        branches.append(
+            select(
+                literal_column(f"'{name}'").label("facet"),
+                func.max(label).label("value"),
+                n.label("n"),
+            )
+            .where(table_.c.document_id.in_(sampled))
+            .group_by(key)
+            .order_by(n.desc(), func.max(label))
+            .limit(FACET_SIZE)
+            .subquery()
+        )
+    rows = connection.execute(
+        union_all(*(select(branch.c.facet, branch.c.value, branch.c.n) for branch in branches))
+    ).all()
+    found = empty_fact_facets()
+    for facet, value, n in rows:
+        found[facet].append((str(value), int(n)))
+    return {name: sorted(values, key=lambda v: (-v[1], v[0])) for name, values in found.items()}
 
 
 def top(counter: Counter[str], size: int = FACET_SIZE) -> list[tuple[str, int]]:
