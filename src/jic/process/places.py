@@ -13,8 +13,9 @@ country name means the country, a capital beats a village) plus what the rest of
 document says: countries and provinces the other mentions point to, "Paris, Texas"
 style qualifiers, and nearness to the other places. The same name means the same place
 throughout one document. Names the gazetteer does not know (streets, buildings, small
-neighbourhoods) are placed, flagged ``approximate``, at the document's focus: the place
-it names most, which is where such local features usually are.
+neighbourhoods) are placed, flagged ``approximate``, at the place named nearest to
+them in the text that is finer than a country, else at the document's focus (the place
+it names most): that is where such local features usually are.
 
 Demonyms and country adjectives ("Iraqi", "Russian") are linked to their country and
 kept apart from places: "Russian strikes" does not put a pin in Russia.
@@ -308,7 +309,10 @@ class Geocoder:
                         group.candidates, key=lambda c: self._score(c, evidence, qualifier)
                     )
         focus = self._focus(groups) if self.options.fallback_to_focus else None
-        by_key = {key: self._place(group, focus) for key, group in groups.items()}
+        by_key = {}
+        for key, group in groups.items():
+            fallback = (_nearest_local(group, groups) or focus) if focus is not None else None
+            by_key[key] = self._place(group, fallback)
         results: list[Place | None] = []
         for mention in mentions:
             place = by_key.get(normalise_name(mention.text))
@@ -407,12 +411,12 @@ class Geocoder:
                 best, chosen = key, record
         return chosen
 
-    def _place(self, group: _Group, focus: GazetteerRecord | None) -> Place | None:
+    def _place(self, group: _Group, fallback: GazetteerRecord | None) -> Place | None:
         if group.chosen is not None:
             return _to_place(group.chosen.record, approximate=group.chosen.partial)
-        if focus is None:
+        if fallback is None:
             return None
-        place = _to_place(focus, approximate=True)
+        place = _to_place(fallback, approximate=True)
         place.name, place.geonames_id = group.text, None
         return place
 
@@ -509,6 +513,26 @@ class _Evidence:
     countries: Counter[str]
     admins: Counter[tuple[str, str]]
     points: list[tuple[float, float]]
+
+
+def _nearest_local(group: _Group, groups: dict[str, _Group]) -> GazetteerRecord | None:
+    """For a name the gazetteer does not know: the place named nearest to it in the
+    text, finer than a country ("a camp in Pibor county, near Bor"), where such
+    unknown local features usually are."""
+    if group.chosen is not None:
+        return None
+    best: tuple[int, GazetteerRecord] | None = None
+    for other in groups.values():
+        chosen = other.chosen
+        if chosen is None or chosen.partial or chosen.demonym:
+            continue
+        record = chosen.record
+        if record.feature_code in (COUNTRY, CONTINENT) or record.feature_class == "H":
+            continue
+        gap = min(abs(a.start - b.start) for a in group.mentions for b in other.mentions)
+        if best is None or gap < best[0]:
+            best = (gap, record)
+    return best[1] if best else None
 
 
 def _prominent(record: GazetteerRecord) -> bool:
