@@ -29,6 +29,8 @@ from jic.analyse import search as search_view
 from jic.center.founding import Founding, found_center
 from jic.cli_center import State, acting_user, register_sharing, register_watchlist
 from jic.cli_center import register as register_center_commands
+from jic.cli_ledger import register as register_ledger_commands
+from jic.cli_report import register as register_report_commands
 from jic.domain import TLP, IngestOutcome, IngestStatus
 from jic.errors import AccessError, InputError, JicError
 from jic.gather.files import FileOptions, parse_when, read_paths
@@ -521,11 +523,15 @@ def process_command(
             with _progress("processing") as tick:
                 report = pipeline.run(options, progress=tick)
         if not only:
+            from jic.analyse.ledger import assign_propositions
             from jic.analyse.story_run import assign_stories
 
             placed = assign_stories(store)
             if placed:
                 out.print(f"stories: {placed} document(s) placed")
+            grouped = assign_propositions(store)
+            if grouped:
+                out.print(f"claims ledger: {grouped} claim(s) grouped into propositions")
     for stage, count in report.done.items():
         failed = report.failed.get(stage, 0)
         out.print(f"{stage}: {count} done" + (f", {failed} failed" if failed else ""))
@@ -811,6 +817,8 @@ def gather(
 register_center_commands(app, JicGroup, _store, out)
 register_sharing(app, _store, out)
 register_watchlist(app, JicGroup, _store, out)
+register_ledger_commands(app, JicGroup, _store, out)
+register_report_commands(app, JicGroup, _store, out)
 
 
 if __name__ == "__main__":

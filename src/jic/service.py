@@ -123,6 +123,7 @@ def _local_member(connection: Connection, settings: Settings) -> str:
 def _process_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:
     """The background processor of `jic up`: whatever is pending, every half minute
     (and the chair's handovers into the audit log)."""
+    from jic.analyse.ledger import assign_propositions
     from jic.analyse.story_run import assign_stories
     from jic.errors import JicError
     from jic.process.pipeline import Pipeline, ProcessOptions
@@ -133,6 +134,7 @@ def _process_forever(store: Store, settings: Settings, stop: threading.Event, sa
             _note_handovers(store)
             report = pipeline.run(ProcessOptions())
             assign_stories(store)
+            assign_propositions(store)
         except JicError as error:
             say(f"process: {error.one_line()}")
             return
