@@ -263,7 +263,6 @@ def _assign_batch(
     connection: Connection, index: _Index, claims: list[repo.Pending]
 ) -> tuple[list[tuple[int, int]], int]:
     outputs = processing.outputs(connection, {c.document_id for c in claims}, ["entities"])
-    left_out = repo.left_out_ids(connection)
     placed: dict[tuple[int, int], int] = {}
     pairs: list[tuple[int, int]] = []
     started = 0
@@ -271,13 +270,13 @@ def _assign_batch(
         mentions = outputs.get(claim.document_id, {}).get("entities", {}).get("entity_mentions")
         data = signature(claim.content, claim.content_start, mentions or ())
         sig = _Sig.of(data)
-        answered = _answered(connection, claim, placed, left_out)
+        answered = _answered(connection, claim, placed)
         target: int | None
         if len(sig.items) < MIN_TERMS:
-            target = answered or repo.left_out(
-                connection, ANSWERS_NOTHING if claim.refers_to is not None else TOO_SHORT
-            )
-            left_out = repo.left_out_ids(connection)
+            if answered is None and claim.refers_to is not None:
+                target = repo.left_out(connection, 2, ANSWERS_NOTHING)
+            else:
+                target = answered or repo.left_out(connection, 1, TOO_SHORT)
         else:
             target = index.best(sig, claim.at)
             if target is None and claim.stance in ("deny", "confirm"):
@@ -294,17 +293,14 @@ def _assign_batch(
 
 
 def _answered(
-    connection: Connection,
-    claim: repo.Pending,
-    placed: dict[tuple[int, int], int],
-    left_out: dict[int, str],
+    connection: Connection, claim: repo.Pending, placed: dict[tuple[int, int], int]
 ) -> int | None:
     """The proposition of the claim this one answers, if it has a real one."""
     if claim.refers_to is None:
         return None
     key = (claim.document_id, claim.refers_to)
     target = placed.get(key) or repo.proposition_at(connection, *key)
-    return None if target is None or target in left_out else target
+    return target if target is not None and target > 0 else None  # left out: below 0
 
 
 # --- views ------------------------------------------------------------------------
@@ -654,7 +650,7 @@ def _about(view: PropositionView, keys: set[str], names: list[str]) -> bool:
 def proposition(connection: Connection, reader: Reader, proposition_id: int) -> PropositionView:
     """One proposition as the reader sees it."""
     views = _views(connection, reader, [proposition_id])
-    if not views or proposition_id in repo.left_out_ids(connection):
+    if proposition_id <= 0 or not views:
         raise NotFoundError(f"no proposition {proposition_id}", "list them with `jic claims list`")
     return views[0]
 

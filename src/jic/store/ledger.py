@@ -8,9 +8,9 @@ policy (``visibility.visible``) on the claim's document, so that nothing a reade
 gets back rests on a document the reader may not see.
 
 Claims that state no proposition (their content is too short, and they answer no
-claim that does) point at a *left-out* proposition whose signature names the reason
-(``{"left_out": "..."}``): the claim is then no longer pending, and the reason is
-kept where ``jic claims`` can show it. Views never list left-out propositions.
+claim that does) point at a *left-out* proposition, with a negative id, whose
+signature names the reason (``{"left_out": "..."}``): the claim is then no longer
+pending, and the reason is kept with it. Views never list left-out propositions.
 """
 
 from __future__ import annotations
@@ -106,20 +106,20 @@ def live(
     connection: Connection, since: datetime | None, *, after_id: int = 0
 ) -> list[tuple[int, dict[str, Any], datetime]]:
     """(id, signature, last claim time) of every proposition numbered above
-    ``after_id`` with a claim at or after ``since`` (any time when None); left-out
-    propositions excepted."""
+    ``after_id`` (at least 0, so left-out propositions never come back) with a claim
+    at or after ``since`` (any time when None)."""
     at = at_column()
     last = func.max(at).label("last")
     query = (
         select(doc_claims.c.proposition_id, last)
         .join(documents, documents.c.id == doc_claims.c.document_id)
-        .where(doc_claims.c.proposition_id > after_id)
+        .where(doc_claims.c.proposition_id > max(after_id, 0))
         .group_by(doc_claims.c.proposition_id)
     )
     if since is not None:
         query = query.where(at >= since)
     times = {row.proposition_id: maybe_utc(row.last) or now() for row in connection.execute(query)}
-    found = []
+    found: list[tuple[int, dict[str, Any], datetime]] = []
     ids = sorted(times)
     for start in range(0, len(ids), _CHUNK):
         rows = connection.execute(
@@ -127,29 +127,32 @@ def live(
                 propositions.c.id.in_(ids[start : start + _CHUNK])
             )
         )
-        for row in rows:
-            signature = dict(row.signature or {})
-            if "left_out" not in signature:
-                found.append((row.id, signature, times[row.id]))
+        found.extend((row.id, dict(row.signature or {}), times[row.id]) for row in rows)
     return found
 
 
 def left_out_ids(connection: Connection) -> dict[int, str]:
     """The left-out propositions: id -> reason."""
     rows = connection.execute(
-        select(propositions.c.id, propositions.c.signature).where(
-            propositions.c.signature["left_out"].as_string().is_not(None)
-        )
+        select(propositions.c.id, propositions.c.signature).where(propositions.c.id < 0)
     )
     return {row.id: str(row.signature["left_out"]) for row in rows}
 
 
-def left_out(connection: Connection, reason: str) -> int:
-    """The left-out proposition for ``reason``, made on first use."""
-    for found, why in left_out_ids(connection).items():
-        if why == reason:
-            return found
-    return add(connection, f"(left out: {reason})", {"left_out": reason})
+def left_out(connection: Connection, number: int, reason: str) -> int:
+    """The left-out proposition for reason ``number`` (1, 2, ...), made on first use.
+    Left-out propositions have negative ids, so every view skips them by id alone."""
+    found = -abs(number)
+    if not exists(connection, found):
+        connection.execute(
+            propositions.insert().values(
+                id=found,
+                text=f"(left out: {reason})",
+                signature={"left_out": reason},
+                created_at=now(),
+            )
+        )
+    return found
 
 
 def add(connection: Connection, statement: str, signature: dict[str, Any]) -> int:
@@ -203,15 +206,12 @@ def page(connection: Connection, reader: Reader, query: PageQuery) -> list[int]:
     statement = (
         select(doc_claims.c.proposition_id, last)
         .join(documents, documents.c.id == doc_claims.c.document_id)
-        .where(shown, doc_claims.c.proposition_id.is_not(None))
+        .where(shown, doc_claims.c.proposition_id > 0)
         .group_by(doc_claims.c.proposition_id)
         .order_by(last.desc(), doc_claims.c.proposition_id.desc())
         .limit(query.limit)
         .offset(query.offset)
     )
-    skip = list(left_out_ids(connection))
-    if skip:
-        statement = statement.where(doc_claims.c.proposition_id.not_in(skip))
     if query.since is not None:
         statement = statement.where(at >= query.since)
     if query.until is not None:
@@ -240,7 +240,7 @@ def _disputed(connection: Connection, reader: Reader) -> Any:
     return (
         select(doc_claims.c.proposition_id)
         .join(documents, documents.c.id == doc_claims.c.document_id)
-        .where(visible(connection, reader), doc_claims.c.proposition_id.is_not(None))
+        .where(visible(connection, reader), doc_claims.c.proposition_id > 0)
         .group_by(doc_claims.c.proposition_id)
         .having(and_(supports > 0, denials > 0))
     )
@@ -268,13 +268,10 @@ def claims(
         .join(documents, documents.c.id == doc_claims.c.document_id)
         .join(members, members.c.id == documents.c.member_id)
         .outerjoin(sources, sources.c.id == documents.c.source_id)
-        .where(visible(connection, reader), doc_claims.c.proposition_id.is_not(None))
+        .where(visible(connection, reader), doc_claims.c.proposition_id > 0)
         .order_by(at, doc_claims.c.document_id, doc_claims.c.position)
     )
     if proposition_ids is None:
-        skip = list(left_out_ids(connection))
-        if skip:
-            statement = statement.where(doc_claims.c.proposition_id.not_in(skip))
         return list(connection.execute(statement))
     ids = sorted(set(proposition_ids))
     found: list[Row[Any]] = []
