@@ -250,8 +250,53 @@ def _propositions(
     until: datetime,
     place: str | None,
 ) -> list[Section]:
-    """New and disputed propositions: written last, see the module's end."""
-    return []
+    """Propositions first seen in the period, and those disputed with a claim in it,
+    each with its grade (an officer's, beside the computed one) and why."""
+    from jic.analyse import ledger
+
+    ids = None
+    if place:  # only claims in documents that mention the place
+        ids = view_repo.scoped_document_ids(connection, where, since, until)
+    found = (
+        []
+        if ids == []
+        else ledger.propositions(
+            connection, reader, since=since, until=until, document_ids=ids, limit=200
+        )
+    )
+    disputed = (
+        []
+        if ids == []
+        else ledger.propositions(
+            connection,
+            reader,
+            since=since,
+            until=until,
+            disputed=True,
+            document_ids=ids,
+            limit=PROPOSITIONS,
+        )
+    )
+    new = [p for p in found if since <= p.first_seen < until][:PROPOSITIONS]
+    return [
+        Section("New propositions", [_proposition_line(p) for p in new]),
+        Section("Disputed propositions", [_proposition_line(p) for p in disputed]),
+    ]
+
+
+def _proposition_line(view: Any) -> Line:
+    grade = view.grade
+    computed = ""
+    if view.manual is not None:
+        computed = f" (computed: {view.computed.value}, {view.computed.label})"
+    sides = f"{view.support} independent source(s) assert, {view.deny} deny"
+    if view.hedge:
+        sides += f", {view.hedge} hedge"
+    return Line(
+        f"“{view.text}”: grade {grade.value} ({grade.label}){computed}; {sides}. "
+        f"{grade.explanation}",
+        sorted({claim.document_id for claim in view.claims}),
+    )
 
 
 def _events(

@@ -675,6 +675,20 @@ def period_stories(
     return [found[i] for i in ids]
 
 
+def scoped_document_ids(
+    connection: Connection, where: Sequence[Any], since: datetime, until: datetime
+) -> list[int]:
+    """Every document in scope published (else ingested) in the period."""
+    return [
+        int(i)
+        for i in connection.execute(
+            select(documents.c.id)
+            .where(*where, *between(DOCUMENT_TIME, since, until))
+            .order_by(documents.c.id)
+        ).scalars()
+    ]
+
+
 def period_events(
     connection: Connection,
     where: Sequence[Any],
