@@ -8,6 +8,13 @@ paragraphs and paragraphs from one to three other articles in the same language.
 documents are spread over 48 sources owned by four members, four languages, every TLP
 level and one year of publication dates, so no two are the same text.
 
+``add_facts(store)`` then gives every generated document entity, place and event rows
+(``doc_entities``, ``doc_places``, ``doc_events``) through ``store.facts.rewrite``, the
+writer the pipeline uses. They are derived by a cheap heuristic, not by the pipeline
+(running spaCy over a million documents would take a day here): capitalised phrases
+as entities, a list of well-known place names, PLOVER trigger words as events. They
+give the fact filters and facets realistic row counts and skew, not realistic quality.
+
 ``fill(store, n)`` stores them through jic's own ingest (``store.documents.store_batch``:
 identity checks, one transaction and one audit entry per batch, and the full-text index
 the triggers or the generated column keep), so the rows and index are what ``jic
@@ -30,17 +37,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from jic.domain import TLP, DocumentIn
-from jic.store import audit
+from jic.store import audit, facts
 from jic.store import documents as repo
 from jic.store import members as member_repo
 from jic.store import sources as source_repo
 from jic.store import users as user_repo
 from jic.store.database import Store
-from jic.store.schema import documents, members, users
+from jic.store.schema import doc_entities, doc_events, doc_places, documents, members, users
 
 BATCH = 500  # documents per ingest batch: one source, one transaction, one audit entry
 MEMBERS = ("org-a", "org-b", "org-c", "org-d")
@@ -273,11 +281,210 @@ def _store(
     return sum(1 for outcome in outcomes if outcome.document_id is not None)
 
 
+_PHRASE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "But",
+        "And",
+        "This",
+        "That",
+        "There",
+        "Then",
+        "When",
+        "While",
+        "If",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "After",
+        "Before",
+        "Last",
+        "Next",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+PLACES = [
+    "Afghanistan",
+    "Africa",
+    "Baghdad",
+    "Basra",
+    "Beijing",
+    "Berlin",
+    "Boston",
+    "Brazil",
+    "Brussels",
+    "Cairo",
+    "California",
+    "Canada",
+    "Chicago",
+    "China",
+    "Damascus",
+    "Dublin",
+    "Egypt",
+    "England",
+    "Europe",
+    "Florida",
+    "France",
+    "Gaza",
+    "Germany",
+    "Greece",
+    "India",
+    "Indonesia",
+    "Iran",
+    "Iraq",
+    "Ireland",
+    "Israel",
+    "Italy",
+    "Japan",
+    "Jerusalem",
+    "Kabul",
+    "Kenya",
+    "Kiev",
+    "Libya",
+    "Liverpool",
+    "London",
+    "Madrid",
+    "Manchester",
+    "Mexico",
+    "Milan",
+    "Moscow",
+    "Mosul",
+    "Nigeria",
+    "Pakistan",
+    "Paris",
+    "Rome",
+    "Russia",
+    "Scotland",
+    "Spain",
+    "Sydney",
+    "Syria",
+    "Tehran",
+    "Texas",
+    "Tokyo",
+    "Turkey",
+    "Ukraine",
+    "Venezuela",
+    "Wales",
+    "Washington",
+    "Москва",
+    "Россия",
+    "Украина",
+    "Париж",
+    "Roma",
+    "Parigi",
+]
+_PLACE = re.compile(r"\b(" + "|".join(PLACES) + r")\b")
+TRIGGERS = {
+    "attack": "ASSAULT", "bomb": "ASSAULT", "killed": "FIGHT", "troops": "MOBILIZE",
+    "protest": "PROTEST", "agreed": "AGREE", "talks": "CONSULT", "accused": "ACCUSE",
+    "rejected": "REJECT", "threatened": "THREATEN", "sanctions": "SANCTION",
+    "arrested": "COERCE", "aid": "AID", "support": "SUPPORT",
+}  # fmt: skip
+_TRIGGER = re.compile(r"\b(" + "|".join(TRIGGERS) + r")\b")
+
+
+def derived_facts(text: str) -> dict[str, Any]:
+    """Entity, place and event fields for one text, in the stages' output shape."""
+    names: dict[str, int] = {}
+    for match in _PHRASE.finditer(text):
+        words = match.group().split()
+        while words and words[0] in _NOT_NAMES:
+            words = words[1:]
+        if words and (len(words) > 1 or len(words[0]) > 3):
+            name = " ".join(words)
+            names[name] = names.get(name, 0) + 1
+    ranked = sorted(names.items(), key=lambda item: -item[1])[:12]
+    places: dict[str, int] = {}
+    for match in _PLACE.finditer(text):
+        places[match.group()] = places.get(match.group(), 0) + 1
+    events = []
+    for match in list(_TRIGGER.finditer(text))[:4]:
+        start = text.rfind(".", 0, match.start()) + 1
+        end = text.find(".", match.end())
+        events.append(
+            {
+                "type": TRIGGERS[match.group()],
+                "trigger": {"text": match.group(), "start": match.start(), "end": match.end()},
+                "sentence": {"start": start, "end": end if end > 0 else len(text)},
+            }
+        )
+    return {
+        "entities": [
+            {
+                "id": "MISC:" + "-".join(name.lower().split()),
+                "name": name,
+                "type": "MISC",
+                "mentions": n,
+                "aliases": [name.split()[-1]] if len(name.split()) > 1 else [],
+            }
+            for name, n in ranked
+        ],
+        "places": [{"name": name, "mentions": [{}] * n} for name, n in places.items()],
+        "events": events,
+    }
+
+
+def add_facts(store: Store, *, batch: int = 2000) -> int:
+    """Fact rows for every document that has none yet; returns how many got them."""
+    done = 0
+    last = 0
+    with store.read() as connection:
+        have = select(doc_entities.c.document_id).union(
+            select(doc_places.c.document_id), select(doc_events.c.document_id)
+        )
+        last = max(connection.execute(have.subquery().select()).scalars(), default=0)
+    while True:
+        with store.write() as connection:
+            rows = connection.execute(
+                select(documents.c.id, documents.c.text)
+                .where(documents.c.id > last)
+                .order_by(documents.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return done
+            facts.rewrite(connection, {row.id: derived_facts(row.text) for row in rows})
+        last = rows[-1].id
+        done += len(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", type=Path, help="the data home (SQLite) to fill")
     parser.add_argument("--db", help="a PostgreSQL URL instead of SQLite")
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--facts", action="store_true", help="then add fact rows")
     args = parser.parse_args()
     if args.home is None:  # `make bench` runs every script: this one only on request
         print("corpus_gen: a generator for other benchmarks; give --home to fill a store")
@@ -299,8 +506,12 @@ def main() -> None:
         data=shared_data(),
         progress=lambda done: print(f"\r{done:,}", end="", file=sys.stderr, flush=True),
     )
-    store.close()
     print(f"\n{report.stored:,} documents ({report.added:,} added in {report.seconds:.0f} s)")
+    if args.facts:
+        started = time.perf_counter()
+        added = add_facts(store)
+        print(f"fact rows for {added:,} documents in {time.perf_counter() - started:.0f} s")
+    store.close()
 
 
 if __name__ == "__main__":
