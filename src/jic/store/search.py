@@ -214,11 +214,14 @@ def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[st
     """Top entities, places and event types among the matches (the newest
     ``FACT_FACET_SAMPLE`` when there are more), each counted once per document, in
     one statement over one sample of document ids."""
+    # Ordered by the index's rowid on SQLite, FTS5 walks its matches newest first and
+    # stops at the limit; ordered by documents.id, it would sort every match first.
+    newest = _FTS.c.rowid.desc() if plan.match is not None else documents.c.id.desc()
     sample = (
         select(documents.c.id)
         .select_from(plan.joined)
         .where(*plan.everything)
-        .order_by(documents.c.id.desc())
+        .order_by(newest)
         .limit(FACT_FACET_SAMPLE)
         .cte("sample")
     )
