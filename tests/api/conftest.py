@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from tests.conftest import POSTGRES_URL, SKIP_POSTGRES, Backend, _admin_url
 
+from jic.analyse.ledger import assign_propositions
 from jic.analyse.story_run import assign_stories
 from jic.center.founding import Founding, found_center
 from jic.gather.ingest import IngestTarget, ingest
@@ -111,6 +112,7 @@ def build_center(backend: Backend, cache: Settings) -> Center:
     settings = backend.settings.model_copy(update={"cache_dir": cache.resolved_cache_dir()})
     Pipeline(store, settings).run(ProcessOptions())
     assign_stories(store)
+    assign_propositions(store)
     return Center(backend, store, tokens, hidden)
 
 

@@ -28,6 +28,8 @@ READS = [
     "/api/v1/places",
     "/api/v1/timeline",
     "/api/v1/graph",
+    "/api/v1/propositions?limit=100",
+    "/api/v1/sources/track-records",
     "/api/v1/places?q=convoy",
     "/api/v1/timeline?place=Kirkuk",
     "/api/v1/entities?place=Kirkuk",

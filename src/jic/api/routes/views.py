@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["views"])
 READ = responses(401, 422)
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     """An instant without an offset is UTC, as everywhere in jic."""
     if value is None:
         return None
@@ -71,7 +71,7 @@ def scope_params(
     since: SinceQuery = None,
     until: UntilQuery = None,
 ) -> ScopeParams:
-    return ScopeParams(story, entity, place, q or None, _utc(since), _utc(until))
+    return ScopeParams(story, entity, place, q or None, as_utc(since), as_utc(until))
 
 
 ScopeDep = Annotated[ScopeParams, Depends(scope_params)]
@@ -176,8 +176,8 @@ def places(
         return geo.places_geojson(
             connection,
             reader,
-            since=_utc(since),
-            until=_utc(until),
+            since=as_utc(since),
+            until=as_utc(until),
             story=story,
             query=q or None,
             limit=limit,
@@ -228,8 +228,8 @@ def entity_graph(
             reader,
             story=story,
             entity=entity,
-            since=_utc(since),
-            until=_utc(until),
+            since=as_utc(since),
+            until=as_utc(until),
             limit=limit,
         )
     return found.record()
