@@ -246,3 +246,13 @@ def test_unknown_local_name_is_placed_at_the_place_named_nearest(geocoder: Geoco
     lane = places[2]
     assert lane is not None and lane.approximate and lane.geonames_id is None
     assert distance_km(lane.lat, lane.lon, 30.51, 47.78) < 30  # Basra, not the focus Baghdad
+
+
+def test_part_of_a_name_counts_only_in_the_documents_countries(geocoder: Geocoder) -> None:
+    # "Midlands" alone is a province of Zimbabwe; in a British story it is not that.
+    text = "Police in Birmingham said roads across the West Midlands were flooded."
+    birmingham, midlands = geocoder.resolve(
+        mentions_of(text, "Birmingham", "West Midlands"), context=text
+    )
+    assert birmingham is not None and birmingham.country == "GB"
+    assert midlands is not None and midlands.country == "GB"

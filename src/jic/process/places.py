@@ -300,6 +300,7 @@ class Geocoder:
                 del qualifiers[key]  # "China, Japan" is a list, not China in Japan
         for group in groups.values():
             group.chosen = max(group.candidates, key=self._prior, default=None)
+        self._drop_foreign_parts(groups, extra)
         for _ in range(2):
             for group in groups.values():
                 if len(group.candidates) > 1:
@@ -320,6 +321,29 @@ class Geocoder:
                 place = _copy(place, [(mention.start, mention.end)])
             results.append(place)
         return results
+
+    def _drop_foreign_parts(self, groups: dict[str, _Group], extra: Counter[str]) -> None:
+        """A place read from part of a longer name ("Midlands" in "West Midlands") counts
+        only in a country the document is about; otherwise the name is treated as unknown
+        (and placed near the places around it)."""
+        countries = set(extra)
+        for group in groups.values():
+            if group.chosen is not None and not group.chosen.partial:
+                countries.add(group.chosen.record.country)
+        countries.discard("")
+        if not countries:
+            return
+        for group in groups.values():
+            if not group.candidates or not all(c.partial for c in group.candidates):
+                continue
+            group.candidates = [
+                c
+                for c in group.candidates
+                if c.record.feature_code in (COUNTRY, CONTINENT)
+                or c.record.country in countries
+                or not c.record.country
+            ]
+            group.chosen = max(group.candidates, key=self._prior, default=None)
 
     def _groups(self, mentions: Sequence[Mention]) -> dict[str, _Group]:
         groups: dict[str, _Group] = {}
