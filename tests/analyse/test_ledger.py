@@ -225,6 +225,16 @@ def test_denying_this_joins_the_proposition_of_the_claim_it_answers(center: Cent
         center.view(left)
 
 
+def test_a_proposition_made_after_a_left_out_claim_is_listed(center: Center) -> None:
+    center.doc(Said("A spokesman", "deny", "it", cue="denied"))
+    real = center.doc(Said("Outlet", "assert", "that " + BASE))
+    center.assign()
+    pid = center.proposition_of(real)
+    assert pid is not None and pid >= 0  # SQLite numbers it 0 after the left-out -1
+    assert [(v.id, v.text) for v in center.views()] == [(pid, BASE)]
+    assert center.view(pid).text == BASE
+
+
 def test_negation_in_the_content_is_another_proposition(center: Center) -> None:
     yes = center.doc(Said("Outlet", "assert", BASE))
     no = center.doc(Said("Other", "assert", "Russia is not building a naval base in Latakia"))

@@ -99,6 +99,7 @@ NEGATORS = frozenset(
 )
 _STOP = frozenset(STOP_WORDS) - NEGATORS
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_THAT = re.compile(r"^(?:that|whether)\s+", re.IGNORECASE)
 _SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s", "ly")
 TOO_SHORT = "its content is too short to state a proposition"
 ANSWERS_NOTHING = "its content is too short and the claim it answers states no proposition"
@@ -197,7 +198,7 @@ class _Index:
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.sigs: dict[int, _Sig] = {}
         self.last: dict[int, datetime] = {}
-        self.newest_id = 0
+        self.newest_id = -1
 
     def add(self, proposition_id: int, sig: _Sig, at: datetime) -> None:
         if proposition_id in self.sigs:
@@ -275,14 +276,16 @@ def _assign_batch(
         if len(sig.items) < MIN_TERMS:
             if answered is None and claim.refers_to is not None:
                 target = repo.left_out(connection, 2, ANSWERS_NOTHING)
+            elif answered is None:
+                target = repo.left_out(connection, 1, TOO_SHORT)
             else:
-                target = answered or repo.left_out(connection, 1, TOO_SHORT)
+                target = answered
         else:
             target = index.best(sig, claim.at)
             if target is None and claim.stance in ("deny", "confirm"):
                 target = answered  # the claims stage linked it to the claim it answers
             if target is None:
-                target = repo.add(connection, claim.content.strip(), data)
+                target = repo.add(connection, _statement(claim.content), data)
                 index.add(target, sig, claim.at)
                 started += 1
             elif target in index.sigs:
@@ -292,6 +295,11 @@ def _assign_batch(
     return pairs, started
 
 
+def _statement(content: str) -> str:
+    """A claim's content as a proposition reads: without a leading "that"."""
+    return _THAT.sub("", content.strip()).strip()
+
+
 def _answered(
     connection: Connection, claim: repo.Pending, placed: dict[tuple[int, int], int]
 ) -> int | None:
@@ -299,8 +307,8 @@ def _answered(
     if claim.refers_to is None:
         return None
     key = (claim.document_id, claim.refers_to)
-    target = placed.get(key) or repo.proposition_at(connection, *key)
-    return target if target is not None and target > 0 else None  # left out: below 0
+    target = placed[key] if key in placed else repo.proposition_at(connection, *key)
+    return target if target is not None and target >= 0 else None  # left out: below 0
 
 
 # --- views ------------------------------------------------------------------------
@@ -556,7 +564,7 @@ def _view(
     times = [_at(row) for row in rows]
     return PropositionView(
         id=proposition_id,
-        text=stated[0].content.strip(),
+        text=_statement(stated[0].content),
         first_seen=min(times),
         last_seen=max(times),
         claims=claims,
@@ -650,7 +658,7 @@ def _about(view: PropositionView, keys: set[str], names: list[str]) -> bool:
 def proposition(connection: Connection, reader: Reader, proposition_id: int) -> PropositionView:
     """One proposition as the reader sees it."""
     views = _views(connection, reader, [proposition_id])
-    if proposition_id <= 0 or not views:
+    if proposition_id < 0 or not views:
         raise NotFoundError(f"no proposition {proposition_id}", "list them with `jic claims list`")
     return views[0]
 

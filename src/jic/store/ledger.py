@@ -11,6 +11,7 @@ Claims that state no proposition (their content is too short, and they answer no
 claim that does) point at a *left-out* proposition, with a negative id, whose
 signature names the reason (``{"left_out": "..."}``): the claim is then no longer
 pending, and the reason is kept with it. Views never list left-out propositions.
+(SQLite numbers the first proposition after a left-out one 0: every real id is >= 0.)
 """
 
 from __future__ import annotations
@@ -103,17 +104,17 @@ def pending(connection: Connection, limit: int) -> list[Pending]:
 
 
 def live(
-    connection: Connection, since: datetime | None, *, after_id: int = 0
+    connection: Connection, since: datetime | None, *, after_id: int = -1
 ) -> list[tuple[int, dict[str, Any], datetime]]:
     """(id, signature, last claim time) of every proposition numbered above
-    ``after_id`` (at least 0, so left-out propositions never come back) with a claim
+    ``after_id`` (never below -1, so left-out propositions never come back) with a claim
     at or after ``since`` (any time when None)."""
     at = at_column()
     last = func.max(at).label("last")
     query = (
         select(doc_claims.c.proposition_id, last)
         .join(documents, documents.c.id == doc_claims.c.document_id)
-        .where(doc_claims.c.proposition_id > max(after_id, 0))
+        .where(doc_claims.c.proposition_id > max(after_id, -1))
         .group_by(doc_claims.c.proposition_id)
     )
     if since is not None:
@@ -206,7 +207,7 @@ def page(connection: Connection, reader: Reader, query: PageQuery) -> list[int]:
     statement = (
         select(doc_claims.c.proposition_id, last)
         .join(documents, documents.c.id == doc_claims.c.document_id)
-        .where(shown, doc_claims.c.proposition_id > 0)
+        .where(shown, doc_claims.c.proposition_id >= 0)
         .group_by(doc_claims.c.proposition_id)
         .order_by(last.desc(), doc_claims.c.proposition_id.desc())
         .limit(query.limit)
@@ -240,7 +241,7 @@ def _disputed(connection: Connection, reader: Reader) -> Any:
     return (
         select(doc_claims.c.proposition_id)
         .join(documents, documents.c.id == doc_claims.c.document_id)
-        .where(visible(connection, reader), doc_claims.c.proposition_id > 0)
+        .where(visible(connection, reader), doc_claims.c.proposition_id >= 0)
         .group_by(doc_claims.c.proposition_id)
         .having(and_(supports > 0, denials > 0))
     )
@@ -268,7 +269,7 @@ def claims(
         .join(documents, documents.c.id == doc_claims.c.document_id)
         .join(members, members.c.id == documents.c.member_id)
         .outerjoin(sources, sources.c.id == documents.c.source_id)
-        .where(visible(connection, reader), doc_claims.c.proposition_id > 0)
+        .where(visible(connection, reader), doc_claims.c.proposition_id >= 0)
         .order_by(at, doc_claims.c.document_id, doc_claims.c.position)
     )
     if proposition_ids is None:
