@@ -235,6 +235,8 @@ def test_timeline_by_story_entity_place_and_query(world: World) -> None:
         by_query = timeline(connection, OPERATOR, query="earthquake")
         by_place = timeline(connection, OPERATOR, place="Mogadishu")
         nothing = timeline(connection, OPERATOR, entity="no such group at all")
+        by_filter = timeline(connection, OPERATOR, query="entity:Hamas")
+        by_place_filter = timeline(connection, OPERATOR, query="place:mogadishu")
     assert story_of[ids["copy"]] == story_of[ids["quake"]]
     assert {i.document_id for i in by_story.items} == {ids["quake"], ids["copy"]}
     assert {i.document_id for i in by_entity.items} == {ids["gaza"], ids["hidden"]}
@@ -242,6 +244,8 @@ def test_timeline_by_story_entity_place_and_query(world: World) -> None:
     assert {i.document_id for i in by_query.items} == {ids["quake"], ids["copy"]}
     assert {i.document_id for i in by_place.items} == {ids["hidden"]}
     assert nothing.items == [] and sum(nothing.totals.values()) == 0
+    assert by_filter.totals == by_entity.totals  # search's entity: filter, read the same way
+    assert by_place_filter.totals == by_place.totals
 
 
 def test_timeline_period_and_limit(world: World) -> None:

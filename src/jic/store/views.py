@@ -106,9 +106,7 @@ def clauses(connection: Connection, reader: Reader, scope: Scope) -> list[Any]:
         )
     if scope.place:
         found.append(
-            documents.c.id.in_(
-                select(doc_places.c.document_id).where(place_clause(doc_places, scope.place))
-            )
+            documents.c.id.in_(select(doc_places.c.document_id).where(place_clause(scope.place)))
         )
     if scope.query:
         found.extend(query_clauses(connection, scope.query))
@@ -126,74 +124,66 @@ def entity_keys(connection: Connection, value: str) -> list[str]:
     return facts.entity_keys(connection, value)
 
 
-def place_clause(table: Any, value: str) -> ColumnElement[bool]:
-    """Rows of ``table`` (``doc_places``) for a place key, a GeoNames id or a name."""
+def place_keys(value: str) -> Any:
+    """The place keys a place filter means: a key ("gn:98182"), a GeoNames id, or a
+    name as written, lower-case or capitalised (as ``place:`` in search reads it),
+    with every key that name resolved to."""
     value = value.strip()
     if value.isdigit():
-        return table.c.place_key == facts.place_key(int(value), "")  # type: ignore[no-any-return]
+        return [facts.place_key(int(value), "")]
     if value.startswith(("gn:", "name:")):
-        return table.c.place_key == value  # type: ignore[no-any-return]
+        return [value]
+    spellings = sorted({value, value.lower(), value.title()})
+    named = select(doc_places.c.place_key).where(doc_places.c.name.in_(spellings))
     return or_(
-        func.lower(table.c.name) == value.lower(),
-        table.c.place_key == facts.place_key(None, value),
+        doc_places.c.place_key.in_(named),
+        doc_places.c.place_key == facts.place_key(None, value),
     )
+
+
+def place_clause(value: str) -> ColumnElement[bool]:
+    """``doc_places`` rows of a place given as a key, a GeoNames id or a name."""
+    keys = place_keys(value)
+    return doc_places.c.place_key.in_(keys) if isinstance(keys, list) else keys
 
 
 def event_place_clause(value: str) -> ColumnElement[bool]:
     """Events at a place given as a key, a GeoNames id or a name."""
-    value = value.strip()
-    if value.isdigit():
-        return doc_events.c.place_key == facts.place_key(int(value), "")
-    if value.startswith(("gn:", "name:")):
-        return doc_events.c.place_key == value
+    keys = place_keys(value)
+    if isinstance(keys, list):
+        return doc_events.c.place_key.in_(keys)
+    spellings = sorted({value.strip(), value.strip().lower(), value.strip().title()})
+    located = select(doc_places.c.place_key).where(doc_places.c.name.in_(spellings))
     return or_(
-        func.lower(doc_events.c.place_name) == value.lower(),
+        doc_events.c.place_key.in_(located),
+        doc_events.c.place_name.in_(spellings),
         doc_events.c.place_key == facts.place_key(None, value),
     )
 
 
 def query_clauses(connection: Connection, query: str) -> list[Any]:
-    """A search query (words and field filters) as clauses over ``documents``."""
+    """A search query (words and field filters) as clauses over ``documents``, with
+    the filters exactly as ``jic search`` applies them (store/search.py)."""
+    from jic.store import search as search_repo
+
     words, filters = q.split_filters(query)
-    found: list[Any] = []
+    found: list[Any] = [
+        *search_repo._filters(filters),  # one reading of the filters for search and views
+        *search_repo._fact_filters(connection, filters),
+    ]
     node = q.parse(words) if words.strip() else None
-    if node is not None:
-        if connection.dialect.name == "sqlite":
-            found.append(
-                text(
-                    "documents.id IN (SELECT rowid FROM documents_fts "
-                    "WHERE documents_fts MATCH :view_match)"
-                ).bindparams(view_match=q.to_fts5(node))
-            )
-        else:
-            found.append(literal_column("documents.tsv").op("@@")(_tsquery(node)))
-    if filters.sources:
-        named = select(sources.c.id).where(sources.c.name.in_(filters.sources))
-        found.append(documents.c.source_id.in_(named))
-    if filters.languages:
-        found.append(documents.c.language.in_(filters.languages))
-    if filters.tlps:
-        found.append(documents.c.tlp.in_(filters.tlps))
-    if filters.members:
-        named = select(members.c.id).where(members.c.name.in_(filters.members))
-        found.append(documents.c.member_id.in_(named))
-    found.extend(between(DOCUMENT_TIME, filters.since, filters.until))
+    if node is None:
+        return found
+    if connection.dialect.name == "sqlite":
+        found.append(
+            text(
+                "documents.id IN (SELECT rowid FROM documents_fts "
+                "WHERE documents_fts MATCH :view_match)"
+            ).bindparams(view_match=q.to_fts5(node))
+        )
+    else:
+        found.append(literal_column("documents.tsv").op("@@")(search_repo.tsquery(node)))
     return found
-
-
-def _tsquery(node: q.Node) -> Any:
-    """The query as a PostgreSQL tsquery, as store/search.py compiles it."""
-    if isinstance(node, q.Term):
-        return func.plainto_tsquery("english", node.text)
-    if isinstance(node, q.Phrase):
-        return func.phraseto_tsquery("english", node.text)
-    if isinstance(node, q.Not):
-        return func.tsquery_not(_tsquery(node.part))
-    operator = "&&" if isinstance(node, q.And) else "||"
-    expression = _tsquery(node.parts[0])
-    for part in node.parts[1:]:
-        expression = expression.op(operator)(_tsquery(part))
-    return expression
 
 
 def between(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
