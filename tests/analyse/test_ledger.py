@@ -20,6 +20,7 @@ from jic.analyse import ledger
 from jic.analyse.ledger import assign_propositions, proposition, propositions, set_grade
 from jic.domain import TLP, DocumentIn, Reliability
 from jic.errors import AccessError, InputError, NotFoundError
+from jic.settings import Settings
 from jic.store import audit, facts, processing
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
@@ -582,3 +583,47 @@ def test_signature_reads_entities_numbers_and_negation() -> None:
     assert set(found["keys"]) == {"E:ORG:islamic-state", "E:GPE:mosul", "N:1200"}
     assert "peopl" in found["terms"] and "kill" in found["terms"]
     assert ledger.signature("they were building bases")["terms"] == ["bas", "build"]
+
+
+# --- through the real pipeline ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_assertion_and_a_ministrys_denial_through_the_pipeline(
+    store: Store, stage_settings: Settings
+) -> None:
+    from jic.analyse.story_run import assign_stories
+    from jic.process.pipeline import Pipeline, ProcessOptions
+
+    center = Center(store)
+    center.source("Ministry wire", "B")
+    center.source("Local paper", "C")
+    texts = {
+        "Local paper": "Local residents told reporters that Russia is building a naval base in "
+        "Latakia. The Kremlin denied this.",
+        "Ministry wire": "The Russian defence ministry on Tuesday denied that Russia was building "
+        "a naval base in Latakia.",
+        None: "Turkish officials said on Wednesday that the border crossing at Kilis would "
+        "reopen next week.",
+    }
+    for source, text in texts.items():
+        source_id = center._source_id(source) if source else None
+        with store.write() as connection:
+            owner = member_repo.get_member(connection, "local")
+            item = DocumentIn(text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                              location=f"file:///{hash(text)}", source=source)  # fmt: skip
+            context = BatchContext(owner, audit.Actor(), source_id=source_id)
+            document_repo.store_batch(connection, [Offer("t", item)], context)
+    Pipeline(store, stage_settings).run(ProcessOptions())
+    assign_stories(store)
+    assert assign_propositions(store) >= 4
+    views = {v.text: v for v in center.views()}
+    base = views["Russia is building a naval base in Latakia"]
+    assert sorted(c.stance for c in base.claims) == ["assert", "deny", "deny"]
+    assert (base.support, base.deny, base.disputed) == (1, 2, True)
+    assert base.computed.explanation.startswith(
+        "asserted by 1 source of reliability C, denied by 2 independent sources of "
+        "reliability B and C"
+    )
+    assert base.computed.value == 5  # 0.5 for, 0.75 + 0.5 against
+    assert "the border crossing at Kilis would reopen next week" in views
