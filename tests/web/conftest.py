@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +20,11 @@ from jic.store import documents as document_repo
 from jic.store import members as member_repo
 from jic.store import users as user_repo
 from jic.store.database import Store
+from jic.settings import Settings
 from jic.store.documents import BatchContext, Offer
+
+if TYPE_CHECKING:
+    from tests.web.processed import Processed
 
 PASSWORD = "correct horse battery staple"
 
@@ -102,3 +107,17 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert found, page.text
     return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def processed(
+    tmp_path_factory: pytest.TempPathFactory, stage_settings: Settings
+) -> Iterator["Processed"]:
+    """One processed center for every page test of the session (processing is slow)."""
+    from tests.web.processed import build
+
+    built = build(tmp_path_factory.mktemp("web-center") / "home", stage_settings)
+    try:
+        yield built
+    finally:
+        built.store.close()

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from jic.errors import JicError
-from jic.web import auth, center_pages, login_pages, read_pages
+from jic.web import auth, center_pages, claim_pages, login_pages, read_pages, sitrep_pages
 from jic.web.read_pages import web_link
 from jic.web.render import page
 
@@ -30,6 +30,8 @@ def add_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(login_pages.router)
     app.include_router(read_pages.router)
+    app.include_router(claim_pages.router)
+    app.include_router(sitrep_pages.router)
     app.include_router(center_pages.router)
     _page_errors(app)
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from jic.analyse import geo, graph, story_run, timeline
+from jic.analyse import geo, graph, ledger, story_run, timeline
 from jic.analyse import search as search_view
 from jic.center.rotation import NoChairError
 from jic.domain import TLP
@@ -116,9 +116,8 @@ def _latest_per_source(
 
 
 def _disputed(store: StoreDep, reader: Reader) -> list[Any]:
-    from jic.web import ledger_view
-
-    return ledger_view.disputed(store, reader, limit=8)
+    with store.read() as connection:
+        return ledger.propositions(connection, reader, disputed=True, limit=8)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -226,8 +225,9 @@ def story(request: Request, store: StoreDep, who: WhoDep, story_id: RowId) -> HT
         line = timeline.timeline(connection, who.reader, story=story_id, limit=300)
         places = geo.places_geojson(connection, who.reader, story=story_id)
         entities = graph.entity_graph(connection, who.reader, story=story_id, limit=40)
-    from jic.web import ledger_view
-
+        propositions = ledger.propositions(
+            connection, who.reader, document_ids=view.documents, limit=30
+        )
     return page(
         request,
         who,
@@ -239,7 +239,7 @@ def story(request: Request, store: StoreDep, who: WhoDep, story_id: RowId) -> HT
         places=places,
         graph=_cytoscape(entities),
         entities=entities.nodes[:15],
-        propositions=ledger_view.for_documents(store, who.reader, view.documents),
+        propositions=propositions,
     )
 
 
