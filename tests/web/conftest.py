@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,12 +15,12 @@ from tests.conftest import Backend
 from jic.api.app import create_app
 from jic.center.founding import Founding, found_center
 from jic.domain import TLP, DocumentIn
+from jic.settings import Settings
 from jic.store import audit
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
 from jic.store import users as user_repo
 from jic.store.database import Store
-from jic.settings import Settings
 from jic.store.documents import BatchContext, Offer
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
 @pytest.fixture(scope="session")
 def processed(
     tmp_path_factory: pytest.TempPathFactory, stage_settings: Settings
-) -> Iterator["Processed"]:
+) -> Iterator[Processed]:
     """One processed center for every page test of the session (processing is slow)."""
     from tests.web.processed import build
 
