@@ -46,7 +46,8 @@ def auth(store: Store) -> dict[str, str]:
 
 # A small processed center shared by the read-only tests of a module: two founding
 # members, North (chairing) and South; North's analyst ana and officer olga; South's
-# analyst sam, whose AMBER+STRICT report North must not see anywhere.
+# analyst sam, whose AMBER+STRICT report North must not see anywhere, and officer
+# sven. Terms of three months from 2026-01-01: North chairs Jan-Mar and Jul-Sep.
 
 TALKS = (
     "Talks in Doha\n\n"
@@ -102,6 +103,7 @@ def build_center(backend: Backend, cache: Settings) -> Center:
         "ana": make_token(store, "ana", member="North"),
         "olga": make_token(store, "olga", member="North", role="officer"),
         "sam": make_token(store, "sam", member="South"),
+        "sven": make_token(store, "sven", member="South", role="officer"),
     }
     _submit(store, "ana", "North", TALKS, published="2026-11-19T08:00:00Z", tlp="GREEN")
     _submit(store, "ana", "North", CLASHES, published="2026-11-21T10:00:00Z")

@@ -26,7 +26,7 @@ from jic import __version__
 from jic.api import errors, openapi
 from jic.api.deps import WriteLimit
 from jic.api.etag import ETagMiddleware
-from jic.api.routes import center, documents, ledger, stories, views
+from jic.api.routes import center, documents, ledger, sitreps, stories, views
 from jic.settings import Settings
 from jic.store.database import Store, open_store
 
@@ -75,7 +75,7 @@ def create_app(
     app.add_middleware(ETagMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     errors.install(app)
-    for module in (center, documents, stories, views, ledger):
+    for module in (center, documents, stories, views, ledger, sitreps):
         app.include_router(module.router)
     openapi.install(app)
     from jic.web.pages import add_pages

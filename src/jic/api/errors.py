@@ -153,6 +153,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Signed in, but not allowed",
         404: "Not found, or not visible to you (the same answer, on purpose)",
         405: "Method not allowed",
+        409: "The thing is not in a state that allows this",
         422: "The request, a query or a cursor is not valid",
         429: "Too many writes with this token; see Retry-After",
     }
