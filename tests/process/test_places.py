@@ -256,3 +256,10 @@ def test_part_of_a_name_counts_only_in_the_documents_countries(geocoder: Geocode
     )
     assert birmingham is not None and birmingham.country == "GB"
     assert midlands is not None and midlands.country == "GB"
+
+
+def test_an_arabic_town_is_found_without_its_article(geocoder: Geocoder) -> None:
+    text = "Kurdish forces held Qamishli and Raqqah."
+    qamishli, raqqah = geocoder.resolve(mentions_of(text, "Qamishli", "Raqqah"), context=text)
+    assert qamishli is not None and qamishli.name == "Al Qāmishlī"
+    assert raqqah is not None and raqqah.country == "SY"

@@ -46,7 +46,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -487,6 +487,16 @@ def _add_countries(
     return indexes
 
 
+_ARTICLE = re.compile(r"^(?:Al|Ar|As|Ad|An|Az|Ash|At|Ath|Adh|El|Er|Es|Ed|En|Ez)[ -](?=\S{4})")
+
+
+def without_article(name: str) -> list[str]:
+    """An Arabic name without its article, as English news writes many of them:
+    "Al Qāmishlī" → "Qāmishlī", "Ar Raqqah" → "Raqqah"."""
+    short = _ARTICLE.sub("", name)
+    return [short] if short != name else []
+
+
 def state_name_variants(name: str) -> list[str]:
     """Shorter names a province goes by: "Al Anbar" → "Anbar", "Kharkivska" → "Kharkiv",
     "Nineveh Governorate" → "Nineveh"."""
@@ -593,6 +603,7 @@ def _add_cities(
         )
         names = [(city["name"], True)]
         names += [(alt, False) for alt in city.get("alternatenames", []) if _useful_alternate(alt)]
+        names += [(short, False) for short in without_article(city["name"])]
         builder.add(row, names)
 
 
