@@ -105,13 +105,14 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
 def _latest_per_source(
     store: StoreDep, reader: Reader, names: list[str]
 ) -> list[tuple[str, list[Any]]]:
+    """The newest documents of each source, after the newest of all (a query of
+    filters only lists newest first)."""
+    queries = [("All sources", "from:1970-01-01")]
+    queries += [(n, 'source:"{}"'.format(n.replace('"', ""))) for n in names if n[:1] != "("]
     found = []
-    for name in names:
-        if name == "(none)":
-            continue
-        quoted = name.replace('"', "")
-        result = search_view.search(store, f'source:"{quoted}"', limit=4, reader=reader)
-        found.append((name, [search_view.hit_record(hit) for hit in result.hits]))
+    for label, query in queries:
+        result = search_view.search(store, query, limit=5, reader=reader)
+        found.append((label, [search_view.hit_record(hit) for hit in result.hits]))
     return found
 
 

@@ -16,12 +16,40 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // Natural Earth rings that cross the antimeridian (Russia, Fiji) jump from +180 to
+  // -180; drawn flat they would streak across the map, so each ring is unwrapped to run
+  // past 180 instead. Antarctica, a ring around the pole, is left out.
+  function unwrap(ring) {
+    let shift = 0;
+    return ring.map(function (point, i) {
+      if (i > 0) {
+        const step = point[0] - ring[i - 1][0];
+        if (step > 180) { shift -= 360; } else if (step < -180) { shift += 360; }
+      }
+      return [point[0] + shift, point[1]];
+    });
+  }
+
+  function unwrapGeometry(geometry) {
+    if (geometry.type === "Polygon") {
+      geometry.coordinates = geometry.coordinates.map(unwrap);
+    } else if (geometry.type === "MultiPolygon") {
+      geometry.coordinates = geometry.coordinates.map(function (polygon) { return polygon.map(unwrap); });
+    }
+    return geometry;
+  }
+
   let worldPromise = null;
   function world() {
     if (!worldPromise) {
       worldPromise = fetch("/static/vendor/world-atlas/countries-50m.json")
         .then(function (r) { return r.json(); })
-        .then(function (topology) { return topojson.feature(topology, topology.objects.countries); });
+        .then(function (topology) {
+          const countries = topojson.feature(topology, topology.objects.countries);
+          countries.features = countries.features.filter(function (f) { return f.id !== "010" && f.geometry; });
+          countries.features.forEach(function (f) { unwrapGeometry(f.geometry); });
+          return countries;
+        });
     }
     return worldPromise;
   }
@@ -36,6 +64,7 @@
         style: { color: "#8a8a8a", weight: 0.6, fillColor: "#f2efe9", fillOpacity: 1 },
         interactive: false,
       }).addTo(map).bringToBack();
+      node.dataset.world = "1";
     });
     const layer = L.geoJSON(features, {
       pointToLayer: function (feature, latlng) {
