@@ -105,3 +105,33 @@ def test_no_token_or_password_is_kept_in_the_clear(app_client: TestClient, store
     dump = "\n".join(stored)
     assert token not in dump and token[12:] not in dump and "pw-123456" not in dump
     assert hash_token(token) in dump  # what is kept is the hash
+
+
+def test_a_web_session_reads_and_writes_with_its_csrf_token(
+    app_client: TestClient, store: Store
+) -> None:
+    from jic.store import sessions as session_repo
+    from jic.web.auth import COOKIE, CSRF_HEADER
+
+    make_token(store, "web")
+    with store.write() as connection:
+        user = user_repo.get_user(connection, "web")
+        opened = session_repo.open_session(connection, user)
+    app_client.cookies.set(COOKIE, opened.token)
+    try:
+        assert app_client.get("/api/v1/search", params={"q": "x"}).status_code == 200
+        body = {"text": "A report from the browser."}
+        refused = app_client.post("/api/v1/documents", json=body)
+        assert refused.status_code == 403  # a cookie alone does not write: CSRF
+        assert refused.json()["error"]["code"].startswith("JIC-E6")
+        csrf = {CSRF_HEADER: session_repo.csrf_token(opened.token)}
+        foreign = app_client.post(
+            "/api/v1/documents", json=body, headers={**csrf, "Origin": "http://evil.example"}
+        )
+        assert foreign.status_code == 403
+        stored = app_client.post("/api/v1/documents", json=body, headers=csrf)
+        assert stored.status_code == 201, stored.text
+        assert stored.json()["outcomes"][0]["status"] == "stored"
+    finally:
+        app_client.cookies.clear()
+    assert app_client.get("/api/v1/search", params={"q": "x"}).status_code == 401
