@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from tests.conftest import Backend
 
 from jic.api.app import create_app
 from jic.center.founding import Founding, found_center
+from jic.center.secrets import hash_password
 from jic.domain import TLP, DocumentIn
 from jic.settings import Settings
 from jic.store import audit
@@ -22,6 +24,7 @@ from jic.store import members as member_repo
 from jic.store import users as user_repo
 from jic.store.database import Store
 from jic.store.documents import BatchContext, Offer
+from jic.store.schema import users
 
 if TYPE_CHECKING:
     from tests.web.processed import Processed
@@ -29,11 +32,20 @@ if TYPE_CHECKING:
 PASSWORD = "correct horse battery staple"
 
 
+@functools.cache
+def _password_hash() -> str:
+    # scrypt takes a third of a second: hash PASSWORD once for every user of the run.
+    return hash_password(PASSWORD)
+
+
 def add_user(store: Store, name: str, member: str, role: str = "analyst") -> None:
+    """A user with PASSWORD (its hash written as `jic users password` would)."""
     with store.write() as connection:
         owner = member_repo.get_member(connection, member)
-        user_repo.add_user(connection, name, member=owner, role=role, actor=audit.Actor())
-        user_repo.set_password(connection, name, PASSWORD, actor=audit.Actor())
+        user = user_repo.add_user(connection, name, member=owner, role=role, actor=audit.Actor())
+        connection.execute(
+            users.update().where(users.c.id == user.id).values(password_hash=_password_hash())
+        )
 
 
 def put(

@@ -17,7 +17,11 @@ from jic.store.schema import web_sessions
 from jic.store.times import now
 from jic.web.auth import COOKIE
 
+# HTTP-level behaviour, the same whatever the database: checked on SQLite only.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
+
+@sqlite_only
 def test_pages_send_a_stranger_to_the_sign_in_form(client: TestClient) -> None:
     for path in ("/", "/search?q=x", "/documents/1", "/map", "/sources", "/audit"):
         answer = client.get(path)
@@ -54,6 +58,7 @@ def test_signing_in_sets_a_guarded_cookie_and_shows_the_user(
     assert "session.open" in actions
 
 
+@sqlite_only
 def test_a_cookie_over_https_is_secure(center: Store, client: TestClient) -> None:
     https = TestClient(client.app, base_url="https://testserver", follow_redirects=False)
     answer = https.post(
@@ -63,6 +68,7 @@ def test_a_cookie_over_https_is_secure(center: Store, client: TestClient) -> Non
     assert "secure" in cookie.lower()
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "name,password", [("alice", "wrong password!!"), ("nobody", PASSWORD), ("alice", "")]
 )
@@ -80,12 +86,14 @@ def test_a_wrong_password_or_name_signs_nobody_in(
             assert audit.entries(connection, limit=1)[0]["action"] == "session.refused"
 
 
+@sqlite_only
 def test_the_sign_in_form_needs_its_own_token(client: TestClient) -> None:
     answer = client.post("/login", data={"name": "alice", "password": PASSWORD})
     assert answer.status_code == 403 and "JIC-E632" in answer.text
     assert COOKIE not in client.cookies
 
 
+@sqlite_only
 def test_after_sign_in_only_a_local_next_is_followed(client: TestClient) -> None:
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         answer = client.post(
@@ -116,6 +124,7 @@ def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient) -> No
     assert "Example" in client.get("/sources").text
 
 
+@sqlite_only
 def test_the_csrf_header_works_as_the_field(client: TestClient) -> None:
     csrf = sign_in(client, "alice")
     answer = client.post(
