@@ -263,3 +263,16 @@ def test_an_arabic_town_is_found_without_its_article(geocoder: Geocoder) -> None
     qamishli, raqqah = geocoder.resolve(mentions_of(text, "Qamishli", "Raqqah"), context=text)
     assert qamishli is not None and qamishli.name == "Al Qāmishlī"
     assert raqqah is not None and raqqah.country == "SY"
+
+
+def test_a_bare_name_means_the_town_not_its_namesake_province(geocoder: Geocoder) -> None:
+    text = "Fashion week opened in Milan on Tuesday."
+    milan = resolve_one(geocoder, text, "Milan")
+    assert (milan.feature_class, milan.country) == ("P", "IT")
+
+
+def test_english_towns_are_not_all_in_kent(gazetteer: Gazetteer) -> None:
+    # GeoNames has one admin1 unit for all of England; countrystatecity has counties.
+    bolton = next(r for r, own in gazetteer.lookup("Bolton") if own and r.country == "GB")
+    leeds = next(r for r, own in gazetteer.lookup("Leeds") if own and r.country == "GB")
+    assert "Kent" not in (bolton.admin1_name, leeds.admin1_name)

@@ -46,7 +46,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -333,9 +333,13 @@ def _map_city_admin1(
 ) -> dict[str, str]:
     """GeoNames city id → ISO 3166-2 subdivision code.
 
-    GeoNames admin1 codes are not ISO codes outside a few countries, so each GeoNames
-    admin1 unit is matched to the province that most of its cities lie in according to
-    countrystatecity's own city list (same name, within ~30 km).
+    GeoNames admin1 codes are not ISO codes outside a few countries. A city found in
+    countrystatecity's own city list (same name, within ~30 km) takes that list's
+    province. Any other city takes the province that most of its GeoNames admin1 unit's
+    found cities lie in, when that is a clear majority: where countrystatecity's
+    provinces are finer than GeoNames' units (English counties within England, Italian
+    provinces within a region), a unit's majority would name the wrong province for
+    most of its towns, so those towns get none.
     """
     by_name: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
     root = resources.files("countrystatecity_countries").joinpath("data", "by-country")
@@ -348,17 +352,22 @@ def _map_city_admin1(
                 point = (float(city["latitude"]), float(city["longitude"]), code)
                 by_name[(iso2, normalise_name(city["name"]))].append(point)
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for city in cities.values():
+    result: dict[str, str] = {}
+    for key, city in cities.items():
         iso2 = city["countrycode"]
         for lat, lon, code in by_name.get((iso2, normalise_name(city["name"])), []):
             if abs(lat - city["latitude"]) < 0.3 and abs(lon - city["longitude"]) < 0.3:
                 votes[(iso2, city["admin1code"])][code] += 1
+                result[key] = code
                 break
-    group_code = {group: counter.most_common(1)[0][0] for group, counter in votes.items()}
-    result: dict[str, str] = {}
+    group_code = {}
+    for group, counter in votes.items():
+        code, count = counter.most_common(1)[0]
+        if count >= 0.5 * sum(counter.values()):
+            group_code[group] = code
     for key, city in cities.items():
         mapped = group_code.get((city["countrycode"], city["admin1code"]))
-        if mapped is not None:
+        if mapped is not None and key not in result:
             result[key] = mapped
     return result
 

@@ -248,7 +248,7 @@ class Geocoder:
             return [_Candidate(record, own_name=True, demonym=True)]
         found = [_Candidate(rec, own) for rec, own in self.gazetteer.lookup(name)]
         if found:
-            return found
+            return _towns_before_their_provinces(found)
         for shorter in _shorter_names(name):
             found = [
                 _Candidate(rec, own, partial=True) for rec, own in self.gazetteer.lookup(shorter)
@@ -557,6 +557,22 @@ def _nearest_local(group: _Group, groups: dict[str, _Group]) -> GazetteerRecord 
         if best is None or gap < best[0]:
             best = (gap, record)
     return best[1] if best else None
+
+
+def _towns_before_their_provinces(found: list[_Candidate]) -> list[_Candidate]:
+    """Drops a province from a name's candidates when its namesake town (the same name,
+    in that province) is among them: news that says "Milan" or "Bolton" means the town,
+    and names the province as one ("the province of Milan")."""
+    towns = {
+        (c.record.country, c.record.admin1)
+        for c in found
+        if c.own_name and c.record.feature_class == "P"
+    }
+    return [
+        c
+        for c in found
+        if not (c.record.feature_code == ADMIN1 and (c.record.country, c.record.admin1) in towns)
+    ]
 
 
 def _prominent(record: GazetteerRecord) -> bool:
