@@ -46,10 +46,12 @@ def _since(days: str, now: datetime | None = None) -> datetime | None:
     return None if span is None else (now or datetime.now(UTC)) - timedelta(days=span)
 
 
-def reader_tlp(connection: Connection, reader: Reader) -> TLP:
+def reader_tlp(
+    connection: Connection, reader: Reader, counts: document_repo.StatusCounts | None = None
+) -> TLP:
     """The most restricted TLP among everything ``reader`` may see: the TLP of a page
     that aggregates over the whole center (an upper bound, never an understatement)."""
-    counts = document_repo.status(connection, reader)
+    counts = counts or document_repo.status(connection, reader)
     return strictest(level for level, n in counts.by_tlp if n)
 
 
@@ -82,7 +84,7 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
         chair = chair_now(connection, now)
         counts = document_repo.status(connection, reader)
         places = geo.places_geojson(connection, reader, since=now - timedelta(days=7), limit=300)
-        tlp = reader_tlp(connection, reader)
+        tlp = reader_tlp(connection, reader, counts)
     latest = _latest_per_source(store, reader, [name for name, _ in counts.by_source][:8])
     views = story_run.stories(store, reader)
     recent = [v for v in views if v.end and v.end >= now - timedelta(days=1)]
