@@ -145,11 +145,17 @@ def b_cubed(predicted: Sequence[Any], gold: Sequence[Any]) -> tuple[float, float
 
 
 def run_online(items: Sequence[Item], options: StoryOptions) -> tuple[list[int], float]:
-    """Story ids in ``items`` order, and the seconds the assignments took."""
+    """Story ids in ``items`` order once all are in, and the seconds the assignments took.
+
+    Ids are read at the end: a revision of young stories may have moved a document
+    after its own assignment (the store applies ``Assignment.moved`` the same way).
+    """
     clusterer = OnlineStoryClusterer(options)
     started = time.perf_counter()
-    labels = [clusterer.assign(item.doc).story_id for item in items]
-    return labels, time.perf_counter() - started
+    for item in items:
+        clusterer.assign(item.doc)
+    seconds = time.perf_counter() - started
+    return [clusterer.story_of(item.doc.id) or 0 for item in items], seconds
 
 
 def orders(items: list[Item], seeds: int) -> list[tuple[str, list[Item]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from jic.analyse.stories import (
     StoryStateError,
 )
 from jic.analyse.story_features import date_keys, entity_key, lead, number_key, terms
+from jic.analyse.story_revision import average_linkage
 from jic.errors import InputError, NotFoundError
 
 T0 = datetime(2031, 3, 14, 6, 0, tzinfo=UTC)
@@ -223,3 +225,118 @@ def test_keys_from_text_helpers() -> None:
     assert date_keys("May 2, 2013") == ["2013", "2013-05"]
     assert date_keys("on Saturday") == []
     assert lead("Headline\nFirst. Second. Third.", 2) == "Headline\nFirst."
+
+
+# -- bounded revision of young stories ------------------------------------------------------
+
+
+def undated(*docs: StoryDoc) -> list[StoryDoc]:
+    """The fixtures without publication times, so that only their content tells them apart."""
+    return [replace(doc, published=None) for doc in docs]
+
+
+# A loose join threshold lets the first Port Selim report join the Valdera story (the
+# early merge that online assignment cannot undo); average linkage over the young
+# documents pulls the two events apart again once more reports of each have arrived.
+LOOSE = StoryOptions(threshold=1.0, link_threshold=1.0)
+
+
+def test_without_revision_an_early_merge_stays() -> None:
+    clusterer = OnlineStoryClusterer(LOOSE)
+    ids = assign_all(clusterer, undated(A1, B1, A2, B2, A3))
+    assert len(set(ids)) == 1
+
+
+def test_later_evidence_splits_an_early_merge_and_says_what_moved() -> None:
+    clusterer = OnlineStoryClusterer(replace(LOOSE, revision_window=10))
+    a1, b1, a2, b2, a3 = undated(A1, B1, A2, B2, A3)
+    first = [clusterer.assign(doc) for doc in (a1, b1, a2, b2)]
+    assert {placed.story_id for placed in first} == {first[0].story_id}  # merged so far
+    last = clusterer.assign(a3)
+    quake_a_story = clusterer.story_of("a1")
+    quake_b_story = clusterer.story_of("b1")
+    assert quake_a_story == last.story_id == clusterer.story_of("a2")
+    assert quake_b_story == clusterer.story_of("b2") != quake_a_story
+    assert last.moved == (("b1", quake_b_story), ("b2", quake_b_story))
+    assert clusterer.summary(quake_b_story or 0).documents == ["b1", "b2"]
+    assert clusterer.summary(quake_a_story or 0).documents == ["a1", "a2", "a3"]
+
+
+def test_a_copy_moves_with_its_original() -> None:
+    clusterer = OnlineStoryClusterer(replace(LOOSE, revision_window=10))
+    a1, b1, a2, b2, a3 = undated(A1, B1, A2, B2, A3)
+    assign_all(clusterer, [a1, b1])
+    copy = StoryDoc(id="b1-copy", text="Syndicated.", duplicate_of="b1")
+    assert clusterer.assign(copy).is_copy
+    assign_all(clusterer, [a2, b2])
+    moved = dict(clusterer.assign(a3).moved)
+    assert clusterer.story_of("b1-copy") == clusterer.story_of("b1") == moved["b1-copy"]
+    summary = clusterer.summary(clusterer.story_of("b1") or 0)
+    assert summary.copies == ["b1-copy"]
+    assert summary.documents == ["b1", "b2"]
+
+
+def test_documents_of_old_stories_never_move() -> None:
+    # A window of two documents: the merged story is old before the evidence arrives.
+    clusterer = OnlineStoryClusterer(replace(LOOSE, revision_window=2))
+    placed = [clusterer.assign(doc) for doc in undated(A1, B1, A2, B2, A3)]
+    assert all(not p.moved for p in placed)
+    assert len({p.story_id for p in placed}) == 1
+
+
+def test_a_document_joins_an_old_story_without_regrouping_the_rest() -> None:
+    window = 3
+    clusterer = OnlineStoryClusterer(StoryOptions(revision_window=window))
+    assign_all(clusterer, [A1, A2, A3, FLOOD, B1, B2])
+    before = {doc_id: clusterer.story_of(doc_id) for doc_id in ("a1", "f1", "b1", "b2")}
+    a4 = quake_a("a4", A3.text.replace("Norvia mourns", "Norvia buries"), hours=50)
+    placed = clusterer.assign(a4)
+    assert placed.story_id == clusterer.story_of("a1") and not placed.is_new
+    assert placed.moved == ()
+    assert {doc_id: clusterer.story_of(doc_id) for doc_id in before} == before
+    # The work a document costs is bounded: only the young stories' documents are kept.
+    assert len(clusterer.to_state()["recent"]) <= window
+
+
+def test_state_round_trip_with_revision_continues_exactly() -> None:
+    clusterer = OnlineStoryClusterer(replace(LOOSE, revision_window=10))
+    a1, b1, a2, b2, a3 = undated(A1, B1, A2, B2, A3)
+    assign_all(clusterer, [a1, b1, a2])
+    saved = json.loads(json.dumps(clusterer.to_state()))
+    restored = OnlineStoryClusterer.from_state(saved)
+    rest = [b2, a3, FLOOD]
+    assert [restored.assign(d) for d in rest] == [clusterer.assign(d) for d in rest]
+    assert restored.to_state() == json.loads(json.dumps(clusterer.to_state()))
+
+
+def test_state_saved_before_revision_existed_is_read() -> None:
+    clusterer = OnlineStoryClusterer()
+    assign_all(clusterer, [A1, B1])
+    old = json.loads(json.dumps(clusterer.to_state()))
+    old["version"] = 1
+    del old["recent"]
+    for story in old["stories"]:
+        del story["founded"]
+        story["members"] = [member[:3] for member in story["members"]]
+    restored = OnlineStoryClusterer.from_state(old)
+    assert restored.assign(A2).story_id == restored.story_of("a1")
+
+
+def test_average_linkage_does_not_depend_on_order() -> None:
+    similarity = [
+        [0.0, 5.0, 0.2, 1.5],
+        [5.0, 0.0, 0.1, 1.4],
+        [0.2, 0.1, 0.0, 0.3],
+        [1.5, 1.4, 0.3, 0.0],
+    ]
+    assert average_linkage(similarity, 1.0) == [[0, 1, 3], [2]]
+    order = [2, 3, 0, 1]
+    permuted = [[similarity[i][j] for j in order] for i in order]
+    groups = {frozenset(order[i] for i in group) for group in average_linkage(permuted, 1.0)}
+    assert groups == {frozenset({0, 1, 3}), frozenset({2})}
+
+
+def test_average_linkage_needs_the_mean_not_one_close_member() -> None:
+    # Document 2 is close to 0 only: the mean over {0, 1} stays under the threshold.
+    similarity = [[0.0, 5.0, 1.8], [5.0, 0.0, 0.0], [1.8, 0.0, 0.0]]
+    assert sorted(average_linkage(similarity, 1.0)) == [[0, 1], [2]]

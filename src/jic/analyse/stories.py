@@ -19,8 +19,14 @@ index over its rarest keys (never against every story): the score mixes the simi
 to the story's centroid with the best similarity to a few representative members, and
 decays with the gap between the document's time and the story's span. The best story
 wins if its score reaches the threshold; otherwise the document starts a new story.
-Earlier assignments never change. Copies (``duplicate_of``) join their original's story
-directly and do not count as new evidence in the centroid or the IDF.
+Copies (``duplicate_of``) join their original's story directly and do not count as new
+evidence in the centroid or the IDF.
+
+With ``revision_window`` set, stories founded among the last that many documents stay
+young: each time one grows, the documents of all young stories are grouped again by
+average linkage and the young stories rebuilt (analyse/story_revision.py), and
+``Assignment.moved`` names every earlier document (copies too) whose story changed.
+Documents of older stories never move. Without it, earlier assignments never change.
 """
 
 from __future__ import annotations
@@ -34,9 +40,12 @@ from datetime import datetime
 from typing import Any
 
 from jic.analyse.story_features import lead, terms
+from jic.analyse.story_revision import RecentDoc, average_linkage
 from jic.errors import InputError
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+IDF_DRIFT = 1.05  # cached lengths and similarities are recomputed after 5% more documents
+READABLE_VERSIONS = (1, 2)  # version 1 had no revision window: its stories are all old
 FOUNDER = 1e9  # above any score: the representative that began a story stays one
 # Channel prefixes inside one key space; words never contain ":" (see story_features.terms).
 WORD, LEAD, ENTITY, PLACE, NUMBER, DATE = "w:", "l:", "e:", "p:", "n:", "d:"
@@ -80,6 +89,8 @@ class Assignment:
     similarity: float
     is_new: bool
     is_copy: bool = False
+    # Earlier documents that a revision of young stories moved, with their new story.
+    moved: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -109,6 +120,10 @@ class StoryOptions:
     common_key_ratio: float = 0.1  # keys in more than this share of documents find no candidates
     postings_cap: int = 500  # stories remembered per key (the most recent)
     max_open_stories: int = 20_000  # older stories are closed: they keep members, lose vectors
+    # Bounded revision (analyse/story_revision.py): a story is young while its founding
+    # document is among the last this many; 0 turns revision off.
+    revision_window: int = 0
+    link_threshold: float = 1.4  # mean pairwise similarity that keeps young documents together
 
     def channel_weights(self) -> dict[str, float]:
         """Weight of each channel's cosine in a similarity, by channel prefix."""
@@ -135,6 +150,7 @@ class _Member:
     doc_id: str
     published: datetime | None
     is_copy: bool
+    original: str | None = None  # for a copy: the document it copies (it moves with it)
 
 
 @dataclass(slots=True)
@@ -160,6 +176,7 @@ class _Story:
     open: bool = True
     norms: dict[str, float] = field(default_factory=dict)  # cached channel lengths of the centroid
     norm_n: int = -1
+    founded: int = 0  # document count when its earliest document arrived (for revision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +206,12 @@ class OnlineStoryClusterer:
         self._postings: dict[str, list[int]] = {}
         self._doc_story: dict[str, int] = {}
         self._next_id = 1
+        self._recent: dict[str, RecentDoc] = {}  # documents of young stories, oldest first
 
     # -- assigning ---------------------------------------------------------------------
 
     def assign(self, doc: StoryDoc) -> Assignment:
-        """Put ``doc`` into a story and return where it went; earlier documents stay put."""
+        """Put ``doc`` into a story and return where it went, and what a revision moved."""
         if doc.id in self._doc_story:
             raise InputError(
                 f"document {doc.id!r} was already assigned to story {self._doc_story[doc.id]}",
@@ -202,19 +220,28 @@ class OnlineStoryClusterer:
         original = self._doc_story.get(doc.duplicate_of) if doc.duplicate_of else None
         if original is not None:
             story = self._stories[original]
-            self._add_member(story, doc, is_copy=True)
+            self._add_member(story, _Member(doc.id, doc.published, True, doc.duplicate_of))
             return Assignment(story.id, 1.0, is_new=False, is_copy=True)
+        first_new_id = self._next_id
         counts = self._tf(doc)
         self._n += 1
         self._df.update(counts.keys())
+        revising = self.options.revision_window > 0
+        if revising:
+            self._forget_old()
+        moved: dict[str, int] = {}
         best, score = self._best_story(counts, doc.published)
         if best is None or score < self.options.threshold:
             best = self._new_story()
-            is_new = True
-        else:
-            is_new = False
         self._join(best, doc, counts, score)
-        return Assignment(best.id, score, is_new=is_new)
+        if revising and self._is_young(best):
+            self._remember(doc, counts)
+            moved.update(self._revise())
+        story_id = self._doc_story[doc.id]
+        moved.pop(doc.id, None)
+        return Assignment(
+            story_id, score, is_new=story_id >= first_new_id, moved=tuple(sorted(moved.items()))
+        )
 
     def story_of(self, doc_id: str) -> int | None:
         """The story a document was assigned to, if it was."""
@@ -290,10 +317,12 @@ class OnlineStoryClusterer:
         for key in keys:
             if self._df[key] > limit:
                 continue
-            for story_id in self._postings.get(key, ()):
+            # A set: a story rebuilt by a revision may be listed twice under one key.
+            for story_id in set(self._postings.get(key, ())):
                 overlap[story_id] = overlap.get(story_id, 0.0) + weights[key]
         ranked = sorted(overlap, key=lambda story_id: (-overlap[story_id], story_id))
-        found = [self._stories[story_id] for story_id in ranked]
+        # Stories that a revision dissolved are still named in old postings.
+        found = [self._stories[story_id] for story_id in ranked if story_id in self._stories]
         return [story for story in found if story.open][: options.max_candidates]
 
     def _score(self, query: _Query, story: _Story) -> float:
@@ -337,7 +366,7 @@ class OnlineStoryClusterer:
         when the vector changed or after 5% more documents keeps scoring linear in the
         document's keys instead of in the story's.
         """
-        if holder.norm_n < 0 or self._n > holder.norm_n * 1.05:
+        if holder.norm_n < 0 or self._n > holder.norm_n * IDF_DRIFT:
             raw = holder.centroid if isinstance(holder, _Story) else holder.vector
             holder.norms = self._lengths(raw)
             holder.norm_n = self._n
@@ -358,7 +387,7 @@ class OnlineStoryClusterer:
     # -- updating --------------------------------------------------------------------------
 
     def _new_story(self) -> _Story:
-        story = _Story(self._next_id)
+        story = _Story(self._next_id, founded=self._n)
         self._next_id += 1
         self._stories[story.id] = story
         return story
@@ -378,7 +407,7 @@ class OnlineStoryClusterer:
         self._add_representative(story, doc, counts, similarity)
         story.entities.update(doc.entities)
         story.places.update(doc.places)
-        self._add_member(story, doc, is_copy=False)
+        self._add_member(story, _Member(doc.id, doc.published, False))
 
     def _prune(self, story: _Story) -> None:
         """Keep the keys that weigh most within their channel, so every channel keeps some."""
@@ -406,19 +435,136 @@ class OnlineStoryClusterer:
         if reps[weakest].similarity < similarity:
             reps[weakest] = rep
 
-    def _add_member(self, story: _Story, doc: StoryDoc, *, is_copy: bool) -> None:
-        story.members.append(_Member(doc.id, doc.published, is_copy))
-        self._doc_story[doc.id] = story.id
-        if doc.published is not None:
-            if story.first is None or doc.published < story.first:
-                story.first = doc.published
-            if story.last is None or doc.published > story.last:
-                story.last = doc.published
+    def _add_member(self, story: _Story, member: _Member) -> None:
+        story.members.append(member)
+        self._doc_story[member.doc_id] = story.id
+        published = member.published
+        if published is not None:
+            if story.first is None or published < story.first:
+                story.first = published
+            if story.last is None or published > story.last:
+                story.last = published
         self._open[story.id] = None
         self._open.move_to_end(story.id)
         while len(self._open) > self.options.max_open_stories:
             closed_id, _ = self._open.popitem(last=False)
             self._close(self._stories[closed_id])
+
+    # -- revising young stories (see analyse/story_revision.py) -------------------------
+
+    def _is_young(self, story: _Story) -> bool:
+        return story.open and story.founded > self._n - self.options.revision_window
+
+    def _forget_old(self) -> None:
+        """Drop recent documents whose story has grown old: they never move again."""
+        for doc_id in [
+            doc_id
+            for doc_id in self._recent
+            if not self._is_young(self._stories[self._doc_story[doc_id]])
+        ]:
+            del self._recent[doc_id]
+
+    def _remember(self, doc: StoryDoc, counts: Vector) -> None:
+        """Keep a young story's new document, with its similarity to the other young ones."""
+        entry = RecentDoc(
+            doc.id, self._n, counts, _title_of(doc), doc.published, doc.entities, doc.places
+        )
+        self._recent[doc.id] = entry
+        self._refresh(entry)
+
+    def _refresh(self, doc: RecentDoc) -> None:
+        """(Re)compute a recent document's similarities to the recent documents before it."""
+        query = self._query(doc.counts)
+        doc.similarities = {}
+        for other in self._recent.values():
+            if other is doc:
+                break
+            doc.similarities[other.doc_id] = self._pair_similarity(query, doc.published, other)
+        doc.similarities_n = self._n
+
+    def _pair_similarity(
+        self, query: _Query, published: datetime | None, other: RecentDoc
+    ) -> float:
+        similarity = self._similarity(query, other.counts, self._lengths(other.counts))
+        if published is None or other.published is None:
+            return similarity
+        days = abs((published - other.published).total_seconds()) / 86_400
+        return similarity / (1.0 + days / self.options.time_scale_days)
+
+    def _revise(self) -> dict[str, int]:
+        """Group the young stories' documents again; rebuild the stories that changed.
+
+        Returns the documents (copies included) whose story changed, with the new story.
+        """
+        recent = list(self._recent.values())
+        for doc in recent:
+            # Similarities rest on the IDF, which moves as documents arrive: early in a
+            # collection, words that every report of one event shares still look rare.
+            if self._n > doc.similarities_n * IDF_DRIFT:
+                self._refresh(doc)
+        matrix = [
+            [
+                0.0
+                if i == j
+                else (a.similarities.get(b.doc_id) or b.similarities.get(a.doc_id) or 0.0)
+                for j, b in enumerate(recent)
+            ]
+            for i, a in enumerate(recent)
+        ]
+        groups = average_linkage(matrix, self.options.link_threshold)
+        current: dict[int, set[str]] = {}
+        for doc in recent:
+            current.setdefault(self._doc_story[doc.doc_id], set()).add(doc.doc_id)
+        wanted = [[recent[i] for i in group] for group in groups]
+        if {frozenset(ids) for ids in current.values()} == {
+            frozenset(d.doc_id for d in group) for group in wanted
+        }:
+            return {}
+        before = {
+            member.doc_id: story_id
+            for story_id in current
+            for member in self._stories[story_id].members
+        }
+        copies: dict[str, list[_Member]] = {}
+        for story_id in current:
+            for member in self._stories.pop(story_id).members:
+                if member.is_copy and member.original is not None:
+                    copies.setdefault(member.original, []).append(member)
+            self._open.pop(story_id, None)
+        free = set(current)
+        wanted.sort(key=lambda group: (-len(group), group[0].arrival))
+        for group in wanted:
+            votes = Counter(before[doc.doc_id] for doc in group if before[doc.doc_id] in free)
+            if votes:
+                story_id = min(votes, key=lambda sid: (-votes[sid], sid))
+                free.discard(story_id)
+            else:
+                story_id = self._next_id
+                self._next_id += 1
+            self._rebuild(story_id, group, copies)
+        return {
+            doc_id: self._doc_story[doc_id]
+            for doc_id, story_id in before.items()
+            if self._doc_story[doc_id] != story_id
+        }
+
+    def _rebuild(
+        self, story_id: int, group: list[RecentDoc], copies: Mapping[str, list[_Member]]
+    ) -> None:
+        """A young story made again from its documents, in arrival order, with their copies."""
+        group = sorted(group, key=lambda doc: doc.arrival)
+        story = _Story(story_id, founded=group[0].arrival)
+        self._stories[story_id] = story
+        for doc in group:
+            others = [
+                doc.similarities.get(o.doc_id) or o.similarities.get(doc.doc_id) or 0.0
+                for o in group
+                if o is not doc
+            ]
+            similarity = sum(others) / len(others) if others else 0.0
+            self._join(story, _entry(doc), doc.counts, similarity)
+            for copy in copies.get(doc.doc_id, ()):
+                self._add_member(story, copy)
 
     def _close(self, story: _Story) -> None:
         """Drop a story's vectors; its members and summary stay, it takes no new documents."""
@@ -482,6 +628,7 @@ class OnlineStoryClusterer:
             "open": list(self._open),
             "postings": self._postings,
             "stories": [_story_state(story) for story in self._stories.values()],
+            "recent": [_recent_state(doc) for doc in self._recent.values()],
         }
 
     @classmethod
@@ -489,7 +636,7 @@ class OnlineStoryClusterer:
         cls, state: Mapping[str, Any], options: StoryOptions | None = None
     ) -> OnlineStoryClusterer:
         """Rebuild a clusterer saved with ``to_state``; ``options`` overrides the saved ones."""
-        if state.get("version") != STATE_VERSION:
+        if state.get("version") not in READABLE_VERSIONS:
             raise StoryStateError(
                 f"story clusterer state version {state.get('version')!r} is not {STATE_VERSION}",
                 "re-run story clustering over the documents to rebuild the state",
@@ -505,12 +652,27 @@ class OnlineStoryClusterer:
             for member in story.members:
                 clusterer._doc_story[member.doc_id] = story.id
         clusterer._open = OrderedDict((int(story_id), None) for story_id in state["open"])
+        for item in state.get("recent", ()):
+            doc = _recent_from_state(item)
+            clusterer._recent[doc.doc_id] = doc
         return clusterer
 
 
 def _dot(a: Vector, b: Vector) -> float:
     # Shared keys are few: intersect the key sets in C, then sum over those only.
     return sum(a[key] * b[key] for key in a.keys() & b.keys())
+
+
+def _entry(doc: RecentDoc) -> StoryDoc:
+    """A recent document offered again, to the story a revision rebuilds."""
+    return StoryDoc(
+        doc.doc_id,
+        "",
+        title=doc.title,
+        published=doc.published,
+        entities=doc.entities,
+        places=doc.places,
+    )
 
 
 def _title_of(doc: StoryDoc) -> str:
@@ -537,12 +699,13 @@ def _story_state(story: _Story) -> dict[str, Any]:
         "open": story.open,
         "centroid": story.centroid,
         "representatives": [asdict(rep) for rep in story.representatives],
-        "members": [[m.doc_id, _iso(m.published), m.is_copy] for m in story.members],
+        "members": [[m.doc_id, _iso(m.published), m.is_copy, m.original] for m in story.members],
         "entities": dict(story.entities),
         "places": dict(story.places),
         "first": _iso(story.first),
         "last": _iso(story.last),
         "norms": [story.norms, story.norm_n],
+        "founded": story.founded,
     }
 
 
@@ -553,8 +716,9 @@ def _story_from_state(item: Mapping[str, Any]) -> _Story:
         id=int(item["id"]),
         centroid=dict(item["centroid"]),
         representatives=reps,
+        # Version 1 saved members as [id, published, is_copy], without the original.
         members=[
-            _Member(doc_id, _parse_iso(published), bool(c)) for doc_id, published, c in members
+            _Member(item[0], _parse_iso(item[1]), bool(item[2]), *item[3:4]) for item in members
         ],
         entities=Counter(item["entities"]),
         places=Counter(item["places"]),
@@ -563,4 +727,28 @@ def _story_from_state(item: Mapping[str, Any]) -> _Story:
         open=bool(item["open"]),
         norms=dict(item["norms"][0]),
         norm_n=int(item["norms"][1]),
+        founded=int(item.get("founded", 0)),
+    )
+
+
+def _recent_state(doc: RecentDoc) -> dict[str, Any]:
+    return {
+        **asdict(doc),
+        "published": _iso(doc.published),
+        "entities": list(doc.entities),
+        "places": list(doc.places),
+    }
+
+
+def _recent_from_state(item: Mapping[str, Any]) -> RecentDoc:
+    return RecentDoc(
+        doc_id=item["doc_id"],
+        arrival=int(item["arrival"]),
+        counts=dict(item["counts"]),
+        title=item["title"],
+        published=_parse_iso(item["published"]),
+        entities=tuple(item["entities"]),
+        places=tuple(item["places"]),
+        similarities=dict(item["similarities"]),
+        similarities_n=int(item["similarities_n"]),
     )
