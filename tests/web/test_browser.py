@@ -122,6 +122,14 @@ def test_an_analyst_works_through_the_workbench(
     assert hits.count() == 2 and page.locator("ol.hits mark").count() >= 2
     _shot(page, "02-search")
 
+    box = page.locator("#q")  # the results follow the box as one types (htmx)
+    box.fill("flood")
+    page.wait_for_selector("ol.hits >> text=Floods close schools in Basra")
+    assert "q=flood" in page.url
+    box.fill("earthquake")
+    page.wait_for_selector("ol.hits >> text=Earthquake kills hundreds")
+    hits = page.locator("ol.hits > li")
+
     hits.first.locator("a").first.click()
     page.wait_for_url(re.compile(r"/documents/\d+$"))
     assert page.locator("#text .hl-place").count() >= 1

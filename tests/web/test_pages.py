@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 def _client(processed: Processed, name: str) -> Iterator[TestClient]:
     app = create_app(processed.settings, processed.store)
     with TestClient(app, follow_redirects=False) as client:
-        sign_in(client, name)
+        client.headers["X-CSRF-Token"] = sign_in(client, name)
         yield client
 
 
@@ -53,6 +53,12 @@ def test_search_shows_snippets_and_facets(alice: TestClient) -> None:
     assert "2 document(s) match" in page.text
 
 
+def test_a_query_the_index_cannot_read_is_explained_beside_the_box(alice: TestClient) -> None:
+    page = alice.get("/search", params={"q": "NOT"})
+    assert page.status_code == 422 and "JIC-E210" in page.text
+    assert 'id="q"' in page.text  # the box is there to fix it
+
+
 def test_the_owner_sees_its_strict_document(alice: TestClient, processed: Processed) -> None:
     page = alice.get(f"/documents/{processed.strict}")
     assert page.status_code == 200 and "TLP:AMBER+STRICT" in page.text
@@ -77,3 +83,24 @@ def test_a_member_without_access_sees_the_strict_document_nowhere(
 def test_an_analyst_cannot_grade_or_read_the_audit_log(bob: TestClient) -> None:
     assert bob.get("/audit").status_code == 403
     assert "Set the grade" not in bob.get("/claims").text
+
+
+def test_an_officer_grades_a_proposition_and_an_analyst_may_not(
+    alice: TestClient, bob: TestClient, processed: Processed
+) -> None:
+    from jic.analyse import ledger
+    from jic.store.visibility import OPERATOR
+
+    with processed.store.read() as connection:
+        shared = next(
+            p.id for p in ledger.propositions(connection, OPERATOR, limit=50) if "Basra" in p.text
+        )
+    set_grade = alice.post(f"/claims/{shared}/grade", data={"grade": "2", "note": "seen it"})
+    assert set_grade.status_code == 303
+    shown = alice.get(set_grade.headers["location"]).text
+    assert "2 probably true" in shown and "set by alice" in shown
+    assert "set by alice" in bob.get(f"/claims/{shared}").text  # the grade is shared
+    refused = bob.post(f"/claims/{shared}/grade", data={"grade": "6"})
+    assert refused.status_code == 403
+    cleared = alice.post(f"/claims/{shared}/grade", data={"grade": ""})
+    assert "set by alice" not in alice.get(cleared.headers["location"]).text

@@ -3,6 +3,7 @@ timeline and graph. Every read goes through the signed-in user's Reader."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from jic.analyse import geo, graph, ledger, story_run, timeline
 from jic.analyse import search as search_view
 from jic.center.rotation import NoChairError
 from jic.domain import TLP
+from jic.errors import QueryError
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
@@ -131,12 +133,15 @@ def search(
     q: Annotated[str, Query(max_length=1000)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=500)] = 1,
 ) -> HTMLResponse:
-    result, problem, hits, tlp = None, None, [], TLP.CLEAR
+    result, hits, tlp = None, [], TLP.CLEAR
     if q.strip():
         offset = (page_number - 1) * PAGE_SIZE
-        result = search_view.search(
-            store, q, limit=PAGE_SIZE, offset=offset, reader=who.reader, facets=True
-        )
+        try:
+            result = search_view.search(
+                store, q, limit=PAGE_SIZE, offset=offset, reader=who.reader, facets=True
+            )
+        except QueryError as error:  # shown beside the box, where it can be fixed
+            return page(request, who, "search.html", q=q, problem=error.one_line(), status=422)
         ids = [hit.document_id for hit in result.hits]
         with store.read() as connection:
             levels = {d.id: d.tlp for d in document_repo.get_many(connection, ids, who.reader)}
@@ -150,7 +155,6 @@ def search(
         q=q,
         result=result,
         hits=hits,
-        problem=problem,
         page_number=page_number,
         pages=((result.total - 1) // PAGE_SIZE + 1) if result else 0,
         facet_links=_facet_links(q, result.facets if result else {}),
@@ -253,6 +257,7 @@ def entity(request: Request, store: StoreDep, who: WhoDep, key: str) -> HTMLResp
         line = timeline.timeline(connection, who.reader, entity=key, bucket="week", limit=200)
         ids = sorted({item.document_id for item in line.items})
         tlp = _tlps(connection, who.reader, ids)
+        names = _names(connection, who.reader, key, ids[-ALIAS_DOCUMENTS:])
     node = next((n for n in around.nodes if n.key == key), None)
     if node is None and not line.items:
         from jic.errors import NotFoundError
@@ -266,10 +271,27 @@ def entity(request: Request, store: StoreDep, who: WhoDep, key: str) -> HTMLResp
         tlp=tlp,
         key=key,
         node=node,
+        names=names,
         timeline=line,
         claims=claims,
         graph=_cytoscape(around),
     )
+
+
+ALIAS_DOCUMENTS = 20  # the newest documents read for an entity's aliases and forms
+
+
+def _names(connection: Connection, reader: Reader, key: str, ids: list[int]) -> dict[str, Any]:
+    """An entity's known aliases and the forms the documents use, from the processed
+    records of the newest documents that mention it (only those ``reader`` may see)."""
+    aliases: set[str] = set()
+    forms: Counter[str] = Counter()
+    for doc in document_repo.get_many(connection, ids, reader):
+        for found in full_record(connection, doc)["entities"]:
+            if found["id"] == key:
+                aliases.update(found.get("aliases") or [])
+                forms.update(mention["text"] for mention in found["mentions"])
+    return {"aliases": sorted(aliases), "forms": forms.most_common(12)}
 
 
 @router.get("/places/{key:path}", response_class=HTMLResponse)

@@ -117,8 +117,9 @@
   }
 
   function start() {
-    document.querySelectorAll("[data-map]").forEach(drawMap);
-    document.querySelectorAll("[data-graph]").forEach(drawGraph);
+    document.querySelectorAll("[data-map]:not([data-ready])").forEach(drawMap);
+    document.querySelectorAll("[data-graph]:not([data-ready])").forEach(drawGraph);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  document.addEventListener("htmx:afterSettle", start);
 })();
