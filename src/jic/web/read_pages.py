@@ -12,15 +12,16 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from jic.analyse import geo, graph, ledger, story_run, timeline
+from jic.analyse import geo, graph, ledger, timeline
 from jic.analyse import search as search_view
 from jic.center.rotation import NoChairError
 from jic.domain import TLP
-from jic.errors import QueryError
+from jic.errors import NotFoundError, QueryError
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
 from jic.store import sources as source_repo
+from jic.store import views as view_repo
 from jic.store.visibility import Reader
 from jic.web.deps import StoreDep, WhoDep
 from jic.web.highlight import highlight, spans_of
@@ -63,6 +64,38 @@ def _tlps(connection: Connection, reader: Reader, ids: list[int]) -> TLP:
     return strictest(d.tlp for d in document_repo.get_many(connection, ids, reader))
 
 
+EVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def story_rows(
+    connection: Connection,
+    reader: Reader,
+    *,
+    story: int | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Stories with documents ``reader`` may see published since ``since``, most such
+    documents first: id, title, documents, copies, start, end. Built from those
+    documents only (a story resting on hidden documents alone does not exist)."""
+    where = view_repo.clauses(connection, reader, view_repo.Scope(story=story))
+    until = datetime.now(UTC) + timedelta(days=3650)
+    found = []
+    for row in view_repo.period_stories(connection, where, since or EVER, until, limit):
+        docs = row["documents"]
+        found.append(
+            {
+                "id": row["story"],
+                "title": next((d["title"] for d in docs if d["title"]), f"story {row['story']}"),
+                "documents": [d["id"] for d in docs],
+                "copies": [d["id"] for d in docs if d["copy"]],
+                "start": docs[0]["at"],
+                "end": docs[-1]["at"],
+            }
+        )
+    return found
+
+
 def chair_now(connection: Connection, at: datetime) -> dict[str, Any]:
     """The chair at ``at``, when its term ends, and who chairs next."""
     rotation = member_repo.rotation(connection)
@@ -87,10 +120,9 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
         counts = document_repo.status(connection, reader)
         places = geo.places_geojson(connection, reader, since=now - timedelta(days=7), limit=300)
         tlp = reader_tlp(connection, reader, counts)
+        today = story_rows(connection, reader, since=now - timedelta(days=1), limit=12)
+        week = [] if today else story_rows(connection, reader, since=now - timedelta(days=7))
     latest = _latest_per_source(store, reader, [name for name, _ in counts.by_source][:8])
-    views = story_run.stories(store, reader)
-    recent = [v for v in views if v.end and v.end >= now - timedelta(days=1)]
-    today = sorted(recent or views, key=lambda v: v.end or now, reverse=True)[:12]
     return page(
         request,
         who,
@@ -100,8 +132,8 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
         counts=counts,
         places=places,
         latest=latest,
-        stories=today,
-        stories_are_today=bool(recent),
+        stories=today or week[:12],
+        stories_are_today=bool(today),
         disputed=_disputed(store, reader),
     )
 
@@ -209,31 +241,26 @@ def web_link(url: str | None) -> str | None:
 
 
 @router.get("/stories", response_class=HTMLResponse)
-def stories(request: Request, store: StoreDep, who: WhoDep) -> HTMLResponse:
-    views = sorted(
-        story_run.stories(store, who.reader),
-        key=lambda v: v.end or datetime.min.replace(tzinfo=UTC),
-        reverse=True,
-    )[:200]
+def stories(request: Request, store: StoreDep, who: WhoDep, days: Days = "30") -> HTMLResponse:
     with store.read() as connection:
-        tlp = _tlps(connection, who.reader, [d for v in views for d in v.documents])
-    return page(request, who, "stories.html", tlp=tlp, stories=views)
+        rows = story_rows(connection, who.reader, since=_since(days), limit=200)
+        tlp = _tlps(connection, who.reader, [d for row in rows for d in row["documents"]])
+    return page(request, who, "stories.html", tlp=tlp, stories=rows, days=days)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, store: StoreDep, who: WhoDep, story_id: RowId) -> HTMLResponse:
-    view = next((v for v in story_run.stories(store, who.reader) if v.id == story_id), None)
-    if view is None:
-        from jic.errors import NotFoundError
-
-        raise NotFoundError(f"no story {story_id}", "see the stories list")
     with store.read() as connection:
-        docs = document_repo.get_many(connection, view.documents, who.reader)
+        found = story_rows(connection, who.reader, story=story_id, limit=1)
+        if not found:
+            raise NotFoundError(f"no story {story_id}", "see the stories list")
+        view = found[0]
+        docs = document_repo.get_many(connection, view["documents"], who.reader)
         line = timeline.timeline(connection, who.reader, story=story_id, limit=300)
         places = geo.places_geojson(connection, who.reader, story=story_id)
         entities = graph.entity_graph(connection, who.reader, story=story_id, limit=40)
         propositions = ledger.propositions(
-            connection, who.reader, document_ids=view.documents, limit=30
+            connection, who.reader, document_ids=view["documents"], limit=30
         )
     return page(
         request,
@@ -260,8 +287,6 @@ def entity(request: Request, store: StoreDep, who: WhoDep, key: str) -> HTMLResp
         names = _names(connection, who.reader, key, ids[-ALIAS_DOCUMENTS:])
     node = next((n for n in around.nodes if n.key == key), None)
     if node is None and not line.items:
-        from jic.errors import NotFoundError
-
         raise NotFoundError(f"no entity {key!r} in what you may see", "search for it instead")
     claims = [i for i in line.items if i.kind == "claim"]
     return page(
@@ -302,8 +327,6 @@ def place(request: Request, store: StoreDep, who: WhoDep, key: str) -> HTMLRespo
         tlp = _tlps(connection, who.reader, ids)
         everywhere = geo.places_geojson(connection, who.reader, limit=10_000) if ids else None
     if not line.items:
-        from jic.errors import NotFoundError
-
         raise NotFoundError(f"no place {key!r} in what you may see", "search for it instead")
     features = [
         f
