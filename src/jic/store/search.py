@@ -62,6 +62,8 @@ NONE_LABEL = "(none)"
 _BM25 = "bm25(documents_fts, 5.0, 1.0)"
 _SNIPPET = f"snippet(documents_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', 24)"
 _FTS = table("documents_fts", column("rowid"))
+_NAMED_ENTITIES = doc_entities.alias("named_entities")  # built once: aliases cost to build
+_NAMED_PLACES = doc_places.alias("named_places")
 _WINDOW_MAX = 4000  # past this many ranked ids, rank inside one joined statement instead
 
 
@@ -235,9 +237,9 @@ def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[st
     )
     sampled = select(sample.c.id)
     branches = []
-    for name, table_, key in (
-        ("entity", doc_entities, doc_entities.c.entity_key),
-        ("place", doc_places, doc_places.c.place_key),
+    for name, table_, key, named in (
+        ("entity", doc_entities, doc_entities.c.entity_key, _NAMED_ENTITIES),
+        ("place", doc_places, doc_places.c.place_key, _NAMED_PLACES),
     ):
         n = func.count()  # (document_id, key) is the primary key: a document counts once
         top_keys = (
@@ -248,7 +250,6 @@ def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[st
             .limit(FACET_SIZE)
             .subquery()
         )
-        named = table_.alias("named")
         spelling = (
             select(named.c.name).where(named.c[key.name] == top_keys.c.key).limit(1)
         ).scalar_subquery()
