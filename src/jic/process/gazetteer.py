@@ -95,6 +95,7 @@ class GazetteerRecord:
 
 
 RecordRow = tuple[int, str, float, float, str, str, str, str, str, int]
+Point = tuple[float, float]  # (lat, lon)
 
 _ARABIC_FOLD = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك", "ـ": None}
@@ -410,9 +411,6 @@ def territory_centre(geometry: dict[str, Any]) -> tuple[float, float] | None:
         sum(area * lat for area, lat, _lon in parts) / total,
         sum(area * lon for area, _lat, lon in parts) / total,
     )
-
-
-Point = tuple[float, float]
 
 
 def _outline_centres() -> dict[str, tuple[Point, Point | None]]:
