@@ -58,6 +58,7 @@ CUE_NOUNS = lexicon(
     statement statements interview interviews spokesman spokeswoman spokesperson
     announcement press briefing communique communiqué remarks comments tweet tweets
     report reports claim claims allegation allegations testimony source sources
+    poll polls survey surveys
     """
 )
 
@@ -78,6 +79,15 @@ MEDIA_WORDS = lexicon(
     correspondent correspondents journalist journalists editorial column columnist
     """
 )
+# Records that speak for themselves: "polls show", "a survey found", "in a CNN poll".
+EVIDENCE_NOUNS = lexicon(
+    """
+    poll polls survey surveys study studies analysis analyses report reports data records
+    figures statistics audit review investigation research estimate estimates tally census
+    document documents filing filings
+    """
+)
+
 # Heads of noun phrases that name an unnamed official or a source.
 ANONYMOUS_HEADS = lexicon(
     """

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from jic.process.attribution_cues import (
     ANONYMOUS_HEADS,
+    EVIDENCE_NOUNS,
     MEDIA_WORDS,
     OFFICE_HEADS,
     PRONOUNS,
@@ -78,7 +79,7 @@ class Attribution:
     cue_token: int = -1  # index of the cue's head token in the sentence doc
     negated: bool = False
     hedged: bool = False
-    pattern: str = "verb"  # verb | according | colon
+    pattern: str = "verb"  # verb | according | colon | evidence
     source_kind: str = "other"
     channel: tuple[int, int] | None = None
     time: tuple[int, int] | None = None
@@ -147,6 +148,8 @@ def _find_subject(verb: Token, hops: int = 4) -> Token | None:
         return None
     if verb.dep_ == "relcl":
         return verb.head  # "Obama, who has complained about ..."
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and _is_evidence(verb.head):
+        return verb.head  # "recent polls showing a tightening of the race"
     if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
         return None
     if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "acl"):
@@ -158,15 +161,23 @@ def _find_subject(verb: Token, hops: int = 4) -> Token | None:
     return None
 
 
-def _source_tokens(subject: Token) -> list[Token]:
-    """The speaker phrase: the subject with its modifiers and appositions, without a
-    relative clause that itself reports ("X, who said ...")."""
-    return [t for t in subject.subtree]
+def _is_evidence(token: Token) -> bool:
+    return token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in EVIDENCE_NOUNS
+
+
+def _source_tokens(subject: Token, verb: Token) -> list[Token]:
+    """The speaker phrase: the subject with its modifiers and appositions, without the
+    cue's own clause when it hangs from the speaker ("polls showing ...")."""
+    hangs = verb.head.i == subject.i and verb.dep_ == "acl"
+    return _subtree(subject, exclude=verb if hangs else None)
 
 
 def _verb_content(verb: Token) -> tuple[list[Token], str] | None:
     """The content tokens of a reporting verb and how they were found."""
     lemma = verb_lemma(verb)
+    subject = _find_subject(verb)
+    # "A survey found Clinton with a lead": a record's finding needs no clause
+    evidence = subject is not None and _is_evidence(subject) and lemma in ("find", "show")
     for child in verb.children:
         if (child.dep_ in _CONTENT_DEPS and child.i > verb.i) or child.dep_ == "ccomp":
             if child.dep_ == "xcomp" and lemma in ("say", "tell"):
@@ -189,7 +200,7 @@ def _verb_content(verb: Token) -> tuple[list[Token], str] | None:
                 clause = [c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i]
                 if noun.dep_ == "pobj" and clause and clause[0].lower_ != "to":
                     return list(clause[0].subtree), "ccomp"
-    if lemma in _ADDRESSEE_VERBS or lemma in _NEEDS_CLAUSE:
+    if (lemma in _ADDRESSEE_VERBS or lemma in _NEEDS_CLAUSE) and not evidence:
         return None
     for child in verb.children:
         if child.dep_ in ("dobj", "attr") and child.i > verb.i:
@@ -326,7 +337,7 @@ def _verb_attribution(doc: Doc, verb: Token) -> Attribution | None:
         return None  # generic "you" ("you see", "if you believe") is no speaker
     if any(c.dep_ == "neg" for c in verb.children) and verb_lemma(verb) in _NEGATED_NO_CLAIM:
         return None  # "I didn't realize", "he did not know": no claim is made
-    source_tokens = _source_tokens(subject) if subject is not None else []
+    source_tokens = _source_tokens(subject, verb) if subject is not None else []
     if subject is not None and subject.lower_ == "that":
         # "a law that supports ...": a relative "that" rarely stands for a speaker
         subject, source_tokens = None, []
@@ -387,6 +398,42 @@ def _according_attribution(doc: Doc, according: Token) -> Attribution | None:
     )
 
 
+_POLL_NOUNS = lexicon("poll survey study")
+
+
+def _evidence_attribution(doc: Doc, prep: Token) -> Attribution | None:
+    """'Clinton leads by 20 points in a CNN poll': the poll is the source of its clause."""
+    noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    # one poll, not "in the polls" (the standing in polls in general, rarely a source)
+    if noun is None or noun.tag_ != "NN" or noun.lemma_.lower() not in _POLL_NOUNS:
+        return None
+    host = prep.head
+    for _ in range(3):  # "ahead of Sanders in the latest poll": the clause it qualifies
+        if host.pos_ in ("VERB", "AUX") or host.head.i == host.i:
+            break
+        host = host.head
+    if host.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = _find_subject(host)
+    if verb_lemma(host) in SPEECH_VERBS and (subject is None or subject.i < prep.i):
+        return None  # "X said in a report": X is the source, found by the verb
+    source_tokens = list(noun.subtree)
+    source = _contiguous(doc, source_tokens)
+    content = _contiguous(doc, [t for t in _subtree(host, exclude=prep) if not t.is_punct])
+    if source is None or content is None:
+        return None
+    return Attribution(
+        cue=(prep.idx, prep.idx + len(prep)),
+        cue_lemma=prep.lower_,
+        content=content,
+        source=source,
+        cue_token=prep.i,
+        pattern="evidence",
+        source_kind="other",
+        content_kind="host",
+    )
+
+
 _NOT_SPEAKERS = lexicon(
     "breaking update updated watch note editor photo photos video related read more twitter "
     "facebook source sources q a"
@@ -435,6 +482,8 @@ def find_attributions(sentence: Doc | Span) -> list[Attribution]:
         lemma = verb_lemma(token)
         if token.lower_ == "according" and token.i + 1 < len(doc):
             attribution = _according_attribution(doc, token)
+        elif token.lower_ == "in" and token.dep_ == "prep":
+            attribution = _evidence_attribution(doc, token)
         elif lemma in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
             attribution = _verb_attribution(doc, token)
         else:

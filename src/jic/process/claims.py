@@ -288,6 +288,8 @@ def _sentence_before(text: str, position: int, limit: int = 600) -> tuple[int, i
     start = end - 1 - len(window) + cut + 1 if cut >= 0 else max(0, end - limit)
     while start < end and text[start] in " \t\n":
         start += 1
+    if _DATELINE.fullmatch(text[start:end].rstrip() + " "):
+        return None  # "WASHINGTON — The senator said no.": the dateline was not said
     return (start, end) if end - start > 10 else None
 
 
@@ -496,9 +498,31 @@ def _dedupe(claims: list[Claim]) -> None:
     claims[:] = kept
 
 
+# A wire dateline opening a line: "WASHINGTON (Reuters) - ", "NEW YORK, Nov. 19 (UPI) — ",
+# "Cleveland (AFP) – ". Left in, the parser takes the place for the speaker.
+_DATELINE = re.compile(
+    r"(?:[A-Z][\w.'’-]*,? ){0,4}?[A-Z][\w.'’-]*,?(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)?"
+    r"(?: \([A-Za-z .&/]{2,30}\))? ?(?:--|[-—–]) "
+)
+
+
+def _after_dateline(doc: Doc, start: int, end: int) -> int:
+    """The first token after a dateline that opens ``doc[start:end]`` (else ``start``)."""
+    text = doc[start:end].text
+    match = _DATELINE.match(text)
+    if match is None:
+        return start
+    first = text.split(None, 1)[0].strip(",")
+    if not ((first.isupper() and len(first) >= 3) or "(" in match.group()):
+        return start
+    offset = doc[start].idx + match.end()
+    return next((t.i for t in doc[start:end] if t.idx >= offset), start)
+
+
 def _lines_of_sentences(doc: Doc) -> Iterable[Span]:
     """Sentences, cut again at line breaks: a sentence never runs over a paragraph end
-    (the sentence recogniser often joins a headline or dateline to the next line)."""
+    (the sentence recogniser often joins a headline or dateline to the next line), and a
+    line's opening dateline is left out."""
     for sent in doc.sents:
         start = sent.start
         for token in sent:
@@ -508,6 +532,13 @@ def _lines_of_sentences(doc: Doc) -> Iterable[Span]:
                 start = token.i + 1
         if start < sent.end:
             yield doc[start : sent.end]
+
+
+def _lines(doc: Doc) -> Iterable[Span]:
+    for line in _lines_of_sentences(doc):
+        start = _after_dateline(doc, line.start, line.end)
+        if start < line.end:
+            yield doc[start : line.end]
 
 
 def _sentences_to_parse(
@@ -525,7 +556,7 @@ def _sentences_to_parse(
         )
     has_cue = sentence_has_cue if options.cue_filter == "broad" else sentence_has_strong_cue
     chosen: list[Span] = []
-    for sent in _lines_of_sentences(doc):
+    for sent in _lines(doc):
         result.sentences += 1
         if options.use_cue_filter and not has_cue(sent.text):
             continue
