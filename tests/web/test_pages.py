@@ -64,6 +64,8 @@ def test_the_owner_sees_its_strict_document(alice: TestClient, processed: Proces
     assert page.status_code == 200 and "TLP:AMBER+STRICT" in page.text
     assert STRICT_WORD in alice.get("/search", params={"q": STRICT_WORD}).text
     assert STRICT_WORD in alice.get("/").text  # its page is alpha's overview too
+    for path in ("/", "/map?days=all", "/graph?days=all", "/timeline?days=all"):
+        assert 'data-tlp="AMBER+STRICT"' in alice.get(path).text, path
 
 
 def test_a_member_without_access_sees_the_strict_document_nowhere(

@@ -15,13 +15,14 @@ from sqlalchemy import Connection
 from jic.analyse import geo, graph, ledger, timeline
 from jic.analyse import search as search_view
 from jic.center.rotation import NoChairError
-from jic.domain import TLP
+from jic.domain import TLP, SearchHit, SearchResult
 from jic.errors import NotFoundError, QueryError
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
 from jic.store import sources as source_repo
 from jic.store import views as view_repo
+from jic.store.database import Store
 from jic.store.visibility import Reader
 from jic.web.deps import StoreDep, WhoDep
 from jic.web.highlight import highlight, spans_of
@@ -49,13 +50,22 @@ def _since(days: str, now: datetime | None = None) -> datetime | None:
     return None if span is None else (now or datetime.now(UTC)) - timedelta(days=span)
 
 
-def reader_tlp(
-    connection: Connection, reader: Reader, counts: document_repo.StatusCounts | None = None
-) -> TLP:
+# Every document has one of these, so this filter-only query matches everything the
+# reader may see, newest first, with its total and facets from one counting pass.
+EVERYTHING = " ".join(f'tlp:"{level.value}"' for level in TLP)
+
+
+def everything(store: Store, reader: Reader, *, limit: int = 1) -> SearchResult:
+    """The newest documents ``reader`` may see, how many there are, and the counts per
+    source, language and TLP."""
+    return search_view.search(store, EVERYTHING, limit=limit, reader=reader, facets=True)
+
+
+def reader_tlp(store: Store, reader: Reader, seen: SearchResult | None = None) -> TLP:
     """The most restricted TLP among everything ``reader`` may see: the TLP of a page
     that aggregates over the whole center (an upper bound, never an understatement)."""
-    counts = counts or document_repo.status(connection, reader)
-    return strictest(level for level, n in counts.by_tlp if n)
+    seen = seen or everything(store, reader)
+    return strictest(level for level, n in seen.facets.get("tlp", []) if n)
 
 
 def _tlps(connection: Connection, reader: Reader, ids: list[int]) -> TLP:
@@ -115,40 +125,40 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
         return RedirectResponse("/search?" + urlencode({"q": q}), status_code=303)
     now = datetime.now(UTC)
     reader = who.reader
+    seen = everything(store, reader, limit=LATEST)
     with store.read() as connection:
         chair = chair_now(connection, now)
-        counts = document_repo.status(connection, reader)
         places = geo.places_geojson(connection, reader, since=now - timedelta(days=7), limit=300)
-        tlp = reader_tlp(connection, reader, counts)
         today = story_rows(connection, reader, since=now - timedelta(days=1), limit=12)
         week = [] if today else story_rows(connection, reader, since=now - timedelta(days=7))
-    latest = _latest_per_source(store, reader, [name for name, _ in counts.by_source][:8])
+    names = [name for name, _ in seen.facets.get("source", []) if name[:1] != "("]
+    latest = [("All sources", seen.hits), *_latest_per_source(store, reader, names[:SOURCES])]
     return page(
         request,
         who,
         "overview.html",
-        tlp=tlp,
+        tlp=reader_tlp(store, reader, seen),
         chair=chair,
-        counts=counts,
+        total=seen.total,
         places=places,
-        latest=latest,
+        latest=[(name, [search_view.hit_record(h) for h in hits]) for name, hits in latest],
         stories=today or week[:12],
         stories_are_today=bool(today),
         disputed=_disputed(store, reader),
     )
 
 
+LATEST = 6  # newest documents listed overall
+SOURCES = 4  # sources with the most documents, listed with their newest
+
+
 def _latest_per_source(
-    store: StoreDep, reader: Reader, names: list[str]
-) -> list[tuple[str, list[Any]]]:
-    """The newest documents of each source, after the newest of all (a query of
-    filters only lists newest first)."""
-    queries = [("All sources", "from:1970-01-01")]
-    queries += [(n, 'source:"{}"'.format(n.replace('"', ""))) for n in names if n[:1] != "("]
+    store: Store, reader: Reader, names: list[str]
+) -> list[tuple[str, list[SearchHit]]]:
     found = []
-    for label, query in queries:
-        result = search_view.search(store, query, limit=5, reader=reader)
-        found.append((label, [search_view.hit_record(hit) for hit in result.hits]))
+    for name in names:
+        query = 'source:"{}"'.format(name.replace('"', ""))
+        found.append((name, search_view.search(store, query, limit=4, reader=reader).hits))
     return found
 
 
@@ -359,7 +369,7 @@ def map_page(
         places = geo.places_geojson(
             connection, who.reader, since=_since(days), query=q.strip() or None, limit=2000
         )
-        tlp = reader_tlp(connection, who.reader)
+    tlp = reader_tlp(store, who.reader)
     return page(request, who, "map.html", tlp=tlp, places=places, days=days, q=q)
 
 
@@ -381,13 +391,12 @@ def timeline_page(
             bucket=bucket,
             limit=300,
         )
-        tlp = reader_tlp(connection, who.reader)
     peak = max((b.total for b in line.buckets), default=0)
     return page(
         request,
         who,
         "timeline.html",
-        tlp=tlp,
+        tlp=reader_tlp(store, who.reader),
         timeline=line,
         days=days,
         q=q,
@@ -409,12 +418,11 @@ def graph_page(
         found = graph.entity_graph(
             connection, who.reader, entity=entity or None, since=_since(days), limit=size
         )
-        tlp = reader_tlp(connection, who.reader)
     return page(
         request,
         who,
         "graph.html",
-        tlp=tlp,
+        tlp=reader_tlp(store, who.reader),
         graph=_cytoscape(found),
         found=found,
         days=days,
