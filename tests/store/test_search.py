@@ -8,6 +8,7 @@ import pytest
 
 from jic.domain import DocumentIn
 from jic.errors import QueryError
+from jic.settings import Settings
 from jic.store import audit
 from jic.store import documents as repo
 from jic.store import members as member_repo
@@ -341,3 +342,26 @@ def test_entity_place_and_event_facets_count_documents_the_reader_may_see(
     assert seen.facets["entity"] == [("Dmitry Peskov", 1), ("Islamic State", 1)]
     assert seen.facets["place"] == [("Baghdad", 1), ("Basra", 1)]
     assert seen.facets["event_type"] == [("ATTACK", 1)]
+
+
+@pytest.mark.slow
+def test_processed_documents_are_found_by_entity_alias_and_place(
+    store: Store, stage_settings: Settings
+) -> None:
+    """End to end: the real stages write the facts that entity: and place: read."""
+    from tests.process.test_pipeline import fill
+
+    from jic.process.pipeline import Pipeline, ProcessOptions
+
+    report = (
+        "The Islamic State (IS, formerly ISIL) has lost ground near Mosul, officials in "
+        "Baghdad said on Saturday. Dmitry Peskov denied this."
+    )
+    fill(store, [report, "Floods closed schools in Basra on Sunday."])
+    Pipeline(store, stage_settings).run(ProcessOptions())
+    with store.read() as connection:
+        by_alias = search(connection, "entity:ISIL", facets=True)
+        by_place = search(connection, "place:baghdad")
+    assert by_alias.total == 1 and by_place.total == 1
+    assert by_alias.hits[0].document_id == by_place.hits[0].document_id
+    assert "Baghdad" in dict(by_alias.facets["place"])
