@@ -32,7 +32,7 @@ import shutil
 import sqlite3
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -329,7 +329,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
         rows.append(summary_row(label, timings))
         cpu_rows.append(summary_row(label, timings, cpu=True))
         slow.extend(slowest(f"{backend} {stored:,}", timings))
-        details[f"{backend}-{size}"] = [t.__dict__ for t in timings]
+        details[f"{backend}-{size}"] = [asdict(t) for t in timings]
         print(rows[-1], cpu_rows[-1], sep="\n", flush=True)
     (args.data_dir / f"search_scale-{backend}.json").write_text(json.dumps(details, indent=1))
     header = [
