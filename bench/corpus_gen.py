@@ -48,7 +48,15 @@ from jic.store import members as member_repo
 from jic.store import sources as source_repo
 from jic.store import users as user_repo
 from jic.store.database import Store
-from jic.store.schema import doc_entities, doc_events, doc_places, documents, members, users
+from jic.store.schema import (
+    doc_entities,
+    doc_events,
+    doc_places,
+    documents,
+    members,
+    sources,
+    users,
+)
 
 BATCH = 500  # documents per ingest batch: one source, one transaction, one audit entry
 MEMBERS = ("org-a", "org-b", "org-c", "org-d")
@@ -279,6 +287,100 @@ def _store(
         offers = [repo.Offer(item.location, item) for item in items]
         outcomes = repo.store_batch(connection, offers, context)
     return sum(1 for outcome in outcomes if outcome.document_id is not None)
+
+
+_COPY_COLUMNS = (
+    "member_id", "source_id", "location", "url", "title", "text", "language",
+    "published_at", "fetched_at", "ingested_at", "tlp", "sha256", "content_type", "size",
+    "lossy", "submitted_by", "meta",
+)  # fmt: skip
+
+
+def bulk_fill_postgres(
+    store: Store,
+    n: int,
+    *,
+    data: Path,
+    seed: int = 7,
+    progress: Callable[[int], None] | None = None,
+) -> FillReport:
+    """``fill`` for PostgreSQL with COPY: the same documents, the same row values
+    ``store_batch`` writes (its identity rule, one member's bytes stored once, applied
+    here in memory), the ``tsv`` column computed by the database as on every insert;
+    one audit entry per COPY of 20 batches instead of one per batch. About 3x faster
+    than ``fill`` on a loaded machine, which a million documents need."""
+    started = time.perf_counter()
+    member_ids, analysts = _people(store)
+    generator = Generator(load_corpora(data), seed)
+    with store.read() as connection:
+        source_ids = {row.name: row.id for row in connection.execute(select(sources))}
+        existing = {
+            (row.member_id, row.sha256)
+            for row in connection.execute(select(documents.c.member_id, documents.c.sha256))
+        }
+    have = len(existing)
+    k, added = have // BATCH, 0
+    while have + added < n:
+        rows: list[tuple[Any, ...]] = []
+        for _ in range(20):
+            plan, items = generator.batch(k)
+            k += 1
+            member_id = member_ids[plan.member]
+            for item in items:
+                if (member_id, item.sha256) not in existing:
+                    existing.add((member_id, item.sha256))
+                    rows.append(_copy_row(item, member_id, source_ids[plan.name], plan, analysts))
+        rows = rows[: n - have - added]
+        _copy(store, rows)
+        added += len(rows)
+        if progress is not None:
+            progress(have + added)
+    return FillReport(have + added, added, time.perf_counter() - started, analysts, member_ids)
+
+
+def _copy_row(
+    item: DocumentIn, member_id: int, source_id: int, plan: SourcePlan, analysts: dict[str, int]
+) -> tuple[Any, ...]:
+    return (
+        member_id,
+        source_id,
+        item.location,
+        item.url,
+        item.title,
+        item.text,
+        item.language,
+        item.published,
+        item.fetched,
+        datetime.now(UTC),
+        (item.tlp or TLP.AMBER).value,
+        item.sha256,
+        item.content_type,
+        item.size,
+        False,
+        analysts[plan.member] if plan.submissions else None,
+        "null",  # what SQLAlchemy's JSON type writes for None
+    )
+
+
+def _copy(store: Store, rows: list[tuple[Any, ...]]) -> None:
+    with store.write() as connection:
+        first = connection.execute(select(func.max(documents.c.id))).scalar() or 0
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:  # type: ignore[attr-defined]
+            statement = f"COPY documents ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        last = connection.execute(select(func.max(documents.c.id))).scalar()
+        audit.append(
+            connection,
+            audit.Actor(),
+            "documents.ingest",
+            object_type="document",
+            object_id=f"{first + 1}..{last}",
+            detail={"stored": len(rows), "bulk": "bench/corpus_gen.py"},
+        )
 
 
 _PHRASE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
