@@ -18,9 +18,9 @@ building a base" is another proposition than "X is building a base"). A denial
 assertion "Russia is building a base in Latakia", so the two are one proposition with
 two stances; a denial too short to state anything ("X denied this") joins the
 proposition of the claim it answers (``refers_to``). Candidates come from an inverted index over the
-signatures of the propositions seen within ``WINDOW`` of the claim, probed with only
-the rarest terms a match must share (prefix filtering), so no claim is compared with
-every other.
+signatures of the propositions seen within ``WINDOW`` of the claim: only the rarest
+few items of each signature are indexed and probed (prefix filtering, exact for the
+Jaccard threshold), so no claim is compared with every other.
 
 What a reader sees is computed from the claims in documents that reader may see and
 nothing else: the text, counts, sides, grade and track record. docs/credibility.md
@@ -190,15 +190,43 @@ def similarity(a: _Sig, b: _Sig) -> float:
     return _jaccard(a.items, b.items)
 
 
+def _prefix_length(size: int) -> int:
+    """How many of a signature's items, in the index's order, any signature at
+    Jaccard >= MATCH with it must share one of (prefix filtering)."""
+    return size - math.ceil(MATCH * size) + 1
+
+
 class _Index:
-    """Live propositions' signatures with an inverted index over their terms."""
+    """Live propositions' signatures, with inverted indexes over their *prefixes*.
+
+    Items are ordered by how many live signatures held them when the order was last
+    frozen (rarest first; unseen items first of all). Two signatures at Jaccard >=
+    MATCH share an item within their prefixes under any one fixed order, so indexing
+    and probing only prefixes finds every match while common words' postings stay
+    short. Two signatures that both name entities or numbers must share half of those
+    too, so such a claim looks for named propositions by the prefix of its keys alone
+    (names are rare), and for unnamed ones by the prefix of its items. The order is
+    refrozen, and the postings rebuilt, whenever the index has doubled since the last
+    freeze, so it follows the data at linear cost."""
 
     def __init__(self, window: timedelta) -> None:
         self.window = window
-        self.postings: dict[str, list[int]] = defaultdict(list)
         self.sigs: dict[int, _Sig] = {}
         self.last: dict[int, datetime] = {}
+        self.counts: dict[str, int] = defaultdict(int)
+        self.frozen: dict[str, int] = {}
+        self.frozen_at = 0
         self.newest_id = -1
+        self._clear()
+
+    def _clear(self) -> None:
+        self.by_key: dict[str, list[int]] = defaultdict(list)  # named, by key prefix
+        self.named: dict[str, list[int]] = defaultdict(list)  # named, by item prefix
+        self.unnamed: dict[str, list[int]] = defaultdict(list)  # unnamed, by item prefix
+
+    def _prefix(self, items: frozenset[str]) -> list[str]:
+        ordered = sorted(items, key=lambda item: (self.frozen.get(item, 0), item))
+        return ordered[: _prefix_length(len(ordered))]
 
     def add(self, proposition_id: int, sig: _Sig, at: datetime) -> None:
         if proposition_id in self.sigs:
@@ -207,23 +235,87 @@ class _Index:
         self.last[proposition_id] = at
         self.newest_id = max(self.newest_id, proposition_id)
         for item in sig.items:
-            self.postings[item].append(proposition_id)
+            self.counts[item] += 1
+        if len(self.sigs) >= max(2 * self.frozen_at, 256):
+            self._refreeze()
+        else:
+            self._post(proposition_id, sig)
+
+    def load(self, rows: Iterable[tuple[int, dict[str, Any], datetime]]) -> None:
+        """Add stored propositions in bulk: at most one freeze of the order."""
+        fresh = []
+        for proposition_id, data, last in rows:
+            if proposition_id not in self.sigs:
+                sig = _Sig.of(data)
+                self.sigs[proposition_id] = sig
+                self.last[proposition_id] = last
+                self.newest_id = max(self.newest_id, proposition_id)
+                for item in sig.items:
+                    self.counts[item] += 1
+                fresh.append((proposition_id, sig))
+        if len(self.sigs) >= max(2 * self.frozen_at, 256):
+            self._refreeze()
+        else:
+            for proposition_id, sig in fresh:
+                self._post(proposition_id, sig)
+
+    def _post(self, proposition_id: int, sig: _Sig) -> None:
+        if sig.keys:
+            for key in self._prefix(sig.keys):
+                self.by_key[key].append(proposition_id)
+        postings = self.named if sig.keys else self.unnamed
+        for item in self._prefix(sig.items):
+            postings[item].append(proposition_id)
+
+    def _refreeze(self) -> None:
+        self.frozen = dict(self.counts)
+        self.frozen_at = len(self.sigs)
+        self._clear()
+        for proposition_id, sig in self.sigs.items():
+            self._post(proposition_id, sig)
+
+    def rename(self, ids: dict[int, int]) -> None:
+        """Give provisional propositions their stored ids."""
+        for old, new in ids.items():
+            sig = self.sigs.pop(old)
+            self.sigs[new] = sig
+            self.last[new] = self.last.pop(old)
+            self.newest_id = max(self.newest_id, new)
+            # posted under the current order: at its add, or at a refreeze since
+            postings_of = self.named if sig.keys else self.unnamed
+            where = [(postings_of, item) for item in self._prefix(sig.items)]
+            where += [(self.by_key, key) for key in self._prefix(sig.keys)] if sig.keys else []
+            for postings, item in where:
+                found = postings[item]
+                for position in range(len(found) - 1, -1, -1):  # it was added recently
+                    if found[position] == old:
+                        found[position] = new
+                        break
 
     def touch(self, proposition_id: int, at: datetime) -> None:
         self.last[proposition_id] = max(self.last[proposition_id], at)
 
+    def _candidates(self, sig: _Sig) -> set[int]:
+        prefix = self._prefix(sig.items)
+        found = {p for item in prefix for p in self.unnamed.get(item, ())}
+        if sig.keys:
+            found.update(p for key in self._prefix(sig.keys) for p in self.by_key.get(key, ()))
+        else:
+            found.update(p for item in prefix for p in self.named.get(item, ()))
+        return found
+
     def best(self, sig: _Sig, at: datetime) -> int | None:
         """The most similar live proposition, if one is similar enough."""
-        # A match with Jaccard >= MATCH shares at least ceil(MATCH * n) of the n items,
-        # so probing any n - ceil(MATCH * n) + 1 of them finds it: take the rarest.
-        probe = sorted(sig.items, key=lambda item: len(self.postings.get(item, ())))
-        probe = probe[: len(probe) - math.ceil(MATCH * len(probe)) + 1]
-        candidates = {p for item in probe for p in self.postings.get(item, ())}
+        size = len(sig.items)
+        smallest, largest = math.ceil(MATCH * size), size / MATCH  # Jaccard's length bound
         best, best_score = None, MATCH
-        for candidate in sorted(candidates):
+        for candidate in sorted(self._candidates(sig)):
+            other = self.sigs[candidate]
+            if not smallest <= len(other.items) <= largest:
+                continue
             if self.last[candidate] < at - self.window:
                 continue
-            score = similarity(sig, self.sigs[candidate])
+            score = similarity(sig, other)
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = candidate, score
         return best
@@ -244,8 +336,7 @@ def assign_propositions(store: Store, *, window: timedelta = WINDOW, batch: int 
             if not claims:
                 break
             since = None if loaded else claims[0].at - window
-            for pid, data, last in repo.live(connection, since, after_id=index.newest_id):
-                index.add(pid, _Sig.of(data), last)
+            index.load(repo.live(connection, since, after_id=index.newest_id))
             loaded = True
             pairs, started = _assign_batch(connection, index, claims)
             repo.assign(connection, pairs)
@@ -260,13 +351,16 @@ def assign_propositions(store: Store, *, window: timedelta = WINDOW, batch: int 
     return assigned
 
 
+_PROVISIONAL = -(10**9)  # ids of propositions made in this batch, until inserted
+
+
 def _assign_batch(
     connection: Connection, index: _Index, claims: list[repo.Pending]
 ) -> tuple[list[tuple[int, int]], int]:
     outputs = processing.outputs(connection, {c.document_id for c in claims}, ["entities"])
     placed: dict[tuple[int, int], int] = {}
+    made: list[tuple[str, dict[str, Any]]] = []
     pairs: list[tuple[int, int]] = []
-    started = 0
     for claim in claims:
         mentions = outputs.get(claim.document_id, {}).get("entities", {}).get("entity_mentions")
         data = signature(claim.content, claim.content_start, mentions or ())
@@ -285,14 +379,17 @@ def _assign_batch(
             if target is None and claim.stance in ("deny", "confirm"):
                 target = answered  # the claims stage linked it to the claim it answers
             if target is None:
-                target = repo.add(connection, _statement(claim.content), data)
+                target = _PROVISIONAL - len(made)
+                made.append((_statement(claim.content), data))
                 index.add(target, sig, claim.at)
-                started += 1
             elif target in index.sigs:
                 index.touch(target, claim.at)
         placed[(claim.document_id, claim.position)] = target
         pairs.append((claim.id, target))
-    return pairs, started
+    ids = dict(enumerate(repo.add_many(connection, made)))
+    real = {_PROVISIONAL - k: found for k, found in ids.items()}
+    index.rename(real)
+    return [(claim, real.get(target, target)) for claim, target in pairs], len(made)
 
 
 def _statement(content: str) -> str:
@@ -308,7 +405,9 @@ def _answered(
         return None
     key = (claim.document_id, claim.refers_to)
     target = placed[key] if key in placed else repo.proposition_at(connection, *key)
-    return target if target is not None and target >= 0 else None  # left out: below 0
+    if target is None or _PROVISIONAL < target < 0:
+        return None  # left out
+    return target
 
 
 # --- views ------------------------------------------------------------------------

@@ -164,6 +164,18 @@ def add(connection: Connection, statement: str, signature: dict[str, Any]) -> in
     )
 
 
+def add_many(connection: Connection, rows: Sequence[tuple[str, dict[str, Any]]]) -> list[int]:
+    """Insert (text, signature) propositions; their ids, in the same order."""
+    if not rows:
+        return []
+    at = now()
+    statement = propositions.insert().returning(propositions.c.id, sort_by_parameter_order=True)
+    result = connection.execute(
+        statement, [{"text": t, "signature": sig, "created_at": at} for t, sig in rows]
+    )
+    return [int(found) for found in result.scalars()]
+
+
 def assign(connection: Connection, pairs: Sequence[tuple[int, int]]) -> None:
     """Set (claim id, proposition id) pairs."""
     if not pairs:
