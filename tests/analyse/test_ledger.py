@@ -352,45 +352,42 @@ def test_one_source_saying_it_twice_counts_once(center: Center) -> None:
 # --- grades through the whole path ------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("support", "deny", "hedge", "expected"),
-    [
-        (["B", "C"], [], [], 1),
-        (["B", "C"], ["F"], [], 2),
-        (["C"], [], [], 3),
-        (["D"], [], [], 4),
-        (["C"], ["A", "B"], [], 5),
-        ([], [], ["A"], 6),
-    ],
-)
-def test_each_grade_from_stored_claims(
-    center: Center, support: list[str], deny: list[str], hedge: list[str], expected: int
-) -> None:
-    docs = []
-    for n, letter in enumerate(support):
-        center.source(f"support {n}", letter)
-        docs.append(center.doc(Said(f"Outlet {n}", "assert", BASE), source=f"support {n}"))
-    for n, letter in enumerate(deny):
-        center.source(f"deny {n}", letter)
-        docs.append(
-            center.doc(Said(f"Ministry {n}", "deny", DENIAL, cue="denied"), source=f"deny {n}")
-        )
-    for n, letter in enumerate(hedge):
-        center.source(f"hedge {n}", letter)
-        docs.append(
-            center.doc(Said(f"Analyst {n}", "hedge", BASE, cue="suggested"), source=f"hedge {n}")
-        )
+_CASES = [  # (support, deny, hedge) -> grade, one proposition each (about another place)
+    (["B", "C"], [], [], 1),
+    (["B", "C"], ["F"], [], 2),
+    (["C"], [], [], 3),
+    (["D"], [], [], 4),
+    (["C"], ["A", "B"], [], 5),
+    ([], [], ["A"], 6),
+]
+
+
+def test_each_grade_from_stored_claims(center: Center) -> None:
+    letters = iter(itertools.count())
+    docs: list[list[int]] = []
+    for case, (support, deny, hedge, _expected) in enumerate(_CASES):
+        place = f"Port{case}"
+        claim = f"Russia is building a naval base in {place}"
+        center.mentions[place] = f"GPE:{place.lower()}"
+        made = []
+        for stance, cue, group in (("assert", "said", support), ("deny", "denied", deny),
+                                   ("hedge", "suggested", hedge)):  # fmt: skip
+            for letter in group:
+                name = f"source {next(letters)}"
+                center.source(name, letter)
+                made.append(center.doc(Said(name, stance, claim, cue=cue), source=name))
+        docs.append(made)
     center.assign()
-    assert len({center.proposition_of(d) for d in docs}) == 1
-    value, _, _ = _grade(center, docs[0])
-    assert value == expected
-    view = center.view(center.proposition_of(docs[0]) or 0)
-    assert view.computed.label == ledger.LABELS[expected]
-    if support == ["B", "C"] and deny == ["F"]:
-        assert view.computed.explanation.startswith(
-            "asserted by 2 independent sources of reliability B and C, "
-            "denied by 1 source of reliability F"
-        )
+    assert len({center.proposition_of(made[0]) for made in docs}) == len(_CASES)
+    for made, (_support, _deny, _hedge, expected) in zip(docs, _CASES, strict=True):
+        assert len({center.proposition_of(d) for d in made}) == 1
+        view = center.view(center.proposition_of(made[0]) or 0)
+        assert (view.computed.value, view.computed.label) == (expected, ledger.LABELS[expected])
+    second = center.view(center.proposition_of(docs[1][0]) or 0)
+    assert second.computed.explanation.startswith(
+        "asserted by 2 independent sources of reliability B and C, "
+        "denied by 1 source of reliability F"
+    )
 
 
 # --- sharing ----------------------------------------------------------------------
