@@ -46,6 +46,7 @@ def center(request: Request, store: StoreDep, who: WhoDep) -> HTMLResponse:
         request,
         who,
         "center.html",
+        tlp=TLP.GREEN,  # the center's own record: for its members, not the public
         info=info,
         members=everyone,
         terms=terms,
@@ -66,6 +67,7 @@ def sources(
         request,
         who,
         "sources.html",
+        tlp=TLP.GREEN,
         sources=rows,
         owners=owners,
         counts=failures,
@@ -150,6 +152,9 @@ def audit_page(request: Request, store: StoreDep, who: WhoDep) -> HTMLResponse:
         request,
         who,
         "audit.html",
+        # Entries name users, members and the titles of restricted products: the log
+        # does not leave the center.
+        tlp=TLP.AMBER_STRICT,
         entries=entries,
         everyone=member is None,
         verified=verified,
