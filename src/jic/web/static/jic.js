@@ -102,13 +102,18 @@
       style: [
         { selector: "node", style: { label: "data(label)", "font-size": 11, "background-color": "#3b7ddd",
           width: "mapData(weight, 1, 20, 14, 44)", height: "mapData(weight, 1, 20, 14, 44)", "text-valign": "bottom", "text-margin-y": 3 } },
-        { selector: "node[type = 'GPE'], node[type = 'LOC']", style: { "background-color": "#2e9e44" } },
-        { selector: "node[type = 'PERSON']", style: { "background-color": "#8a4fd1" } },
+        { selector: "node[type = 'place'], node[type = 'state']", style: { "background-color": "#2e9e44" } },
+        { selector: "node[type = 'person']", style: { "background-color": "#8a4fd1" } },
+        { selector: "node[type = 'armed_group']", style: { "background-color": "#d14b2f" } },
+        { selector: "node[type = 'organ'], node[type = 'igo']", style: { "background-color": "#0b4f8a" } },
         { selector: "edge", style: { width: "mapData(weight, 1, 20, 1, 8)", "line-color": "#aaa", "curve-style": "haystack" } },
         { selector: ":selected", style: { "background-color": "#f0a000", "line-color": "#f0a000" } },
       ],
-      layout: { name: elements.nodes.length > 150 ? "grid" : "cose", animate: false },
+      layout: { name: elements.nodes.length > 150 ? "grid" : "cose", animate: false, padding: 30 },
+      maxZoom: 4,
+      minZoom: 0.2,
     });
+    if (graph.zoom() > 2) { graph.zoom(2); graph.center(); }  // a small graph, readable labels
     graph.on("tap", "node", function (event) {
       const href = event.target.data("href");
       if (href) { window.location.href = href; }
