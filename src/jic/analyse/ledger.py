@@ -41,8 +41,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from sqlalchemy import Connection, Row
 
 from jic.analyse import credibility
-from jic.analyse.credibility import LABELS, Grade, Sides
-from jic.domain import Reliability
+from jic.analyse.credibility import LABELS, Grade
 from jic.errors import AccessError, InputError, NotFoundError
 from jic.store import audit, facts, processing
 from jic.store import ledger as repo
@@ -523,92 +522,6 @@ class SourceRecord:
         return asdict(self)
 
 
-class _Groups:
-    """Independence groups over documents: union-find by copy root, source and
-    ownership group."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, doc: int) -> int:
-        self.parent.setdefault(doc, doc)
-        while self.parent[doc] != doc:
-            self.parent[doc] = self.parent[self.parent[doc]]
-            doc = self.parent[doc]
-        return doc
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _source_key(row: Row[Any]) -> tuple[str, str]:
-    return ("source", str(row.source_id)) if row.source_id else ("member", row.member_name)
-
-
-def _source_label(row: Row[Any]) -> str:
-    return str(row.source_name) if row.source_id else f"submitted by {row.member_name}"
-
-
-def _reliability(row: Row[Any]) -> Reliability:
-    return Reliability(row.reliability) if row.source_id and row.reliability else Reliability.F
-
-
-def _side(stance: str) -> str:
-    return "support" if stance in repo.SUPPORT else stance  # deny, hedge
-
-
-def _group_of(rows: Sequence[Row[Any]], roots: dict[int, int]) -> dict[int, int]:
-    """document -> its independence group (the smallest document id in it)."""
-    groups = _Groups()
-    first_by_key: dict[tuple[str, str], int] = {}
-    for row in rows:
-        keys = [("root", str(roots.get(row.document_id, row.document_id))), _source_key(row)]
-        if row.source_id and row.ownership_group:
-            keys.append(("owner", str(row.ownership_group)))
-        for key in keys:
-            first = first_by_key.setdefault(key, row.document_id)
-            groups.union(first, row.document_id)
-    return {row.document_id: groups.find(row.document_id) for row in rows}
-
-
-def _labels(rows: Sequence[Row[Any]], group_of: dict[int, int]) -> dict[int, str]:
-    names: dict[int, list[str]] = defaultdict(list)
-    owners: dict[int, set[str]] = defaultdict(set)
-    for row in rows:
-        group = group_of[row.document_id]
-        if _source_label(row) not in names[group]:
-            names[group].append(_source_label(row))
-        if row.source_id and row.ownership_group:
-            owners[group].add(str(row.ownership_group))
-    return {
-        group: (f"ownership group {', '.join(sorted(owners[group]))}: " if owners[group] else "")
-        + " + ".join(found)
-        for group, found in names.items()
-    }
-
-
-def _sides(rows: Sequence[Row[Any]], roots: dict[int, int], group_of: dict[int, int]) -> Sides:
-    """Each group's reliability per side. An article (a document and its copies) counts
-    with its earliest visible document's source; a group with several articles counts
-    as the least reliable of them when it supports and the most reliable when it
-    denies, so adding a copy or a sibling source can never raise a grade."""
-    article_reliability: dict[int, Reliability] = {}
-    for row in rows:  # oldest first
-        article_reliability.setdefault(
-            roots.get(row.document_id, row.document_id), _reliability(row)
-        )
-    per_side: dict[str, dict[int, list[Reliability]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        article = roots.get(row.document_id, row.document_id)
-        per_side[_side(row.stance)][group_of[row.document_id]].append(article_reliability[article])
-    support = tuple(min(v, key=credibility.ranked) for v in per_side["support"].values())
-    deny = tuple(max(v, key=credibility.ranked) for v in per_side["deny"].values())
-    hedge = tuple(min(v, key=credibility.ranked) for v in per_side["hedge"].values())
-    return Sides(support=support, deny=deny, hedge=hedge)
-
-
 def _at(row: Row[Any]) -> datetime:
     return maybe_utc(row.at) or now()
 
@@ -619,9 +532,9 @@ def _claim_view(row: Row[Any], copy_of: int | None, group: str) -> ClaimView:
         document_id=row.document_id,
         title=row.title,
         published=maybe_utc(row.published_at),
-        source=_source_label(row),
+        source=credibility.source_label(row),
         source_id=row.source_id,
-        reliability=_reliability(row).value,
+        reliability=credibility.row_reliability(row).value,
         claimant=row.claimant,
         claimant_kind=row.claimant_kind,
         claimant_entity=row.claimant_entity,
@@ -651,9 +564,9 @@ def _view(
     seen: set[int],
     manual: Row[Any] | None,
 ) -> PropositionView:
-    group_of = _group_of(rows, roots)
-    labels = _labels(rows, group_of)
-    sides = _sides(rows, roots, group_of)
+    group_of = credibility.independence_groups(rows, roots)
+    labels = credibility.group_labels(rows, group_of)
+    sides = credibility.sides(rows, roots, group_of)
     claims = []
     for row in rows:
         original = roots.get(row.document_id, row.document_id)
@@ -804,20 +717,20 @@ def track_records(connection: Connection, reader: Reader) -> list[SourceRecord]:
     denied: dict[tuple[str, str], int] = defaultdict(int)
     about: dict[tuple[str, str], Row[Any]] = {}
     for rows in by_proposition.values():
-        group_of = _group_of(rows, roots)
-        for key, later_same, later_other in _outcomes(rows, group_of):
+        group_of = credibility.independence_groups(rows, roots)
+        for key, later_same, later_other in credibility.outcomes(rows, group_of):
             confirmed[key] += later_same
             denied[key] += later_other
         for row in rows:
-            about.setdefault(_source_key(row), row)
+            about.setdefault(credibility.source_key(row), row)
     records = []
     for key, row in about.items():
         suggested, why = credibility.suggest_reliability(confirmed[key], denied[key])
         records.append(
             SourceRecord(
-                source=_source_label(row),
+                source=credibility.source_label(row),
                 source_id=row.source_id,
-                reliability=_reliability(row).value,
+                reliability=credibility.row_reliability(row).value,
                 suggested=suggested.value,
                 confirmed=confirmed[key],
                 denied=denied[key],
@@ -825,26 +738,6 @@ def track_records(connection: Connection, reader: Reader) -> list[SourceRecord]:
             )
         )
     return sorted(records, key=lambda r: r.source.lower())
-
-
-def _outcomes(
-    rows: Sequence[Row[Any]], group_of: dict[int, int]
-) -> Iterable[tuple[tuple[str, str], int, int]]:
-    """Per source and side it took on one proposition: (source, 1 if an independent
-    group later took the same side, 1 if one later took the other side)."""
-    firsts: dict[tuple[tuple[str, str], str], tuple[datetime, int]] = {}
-    for row in rows:
-        side = _side(row.stance)
-        if side in ("support", "deny"):
-            firsts.setdefault((_source_key(row), side), (_at(row), group_of[row.document_id]))
-    for (key, side), (first, group) in firsts.items():
-        other = "deny" if side == "support" else "support"
-        later = [r for r in rows if _at(r) > first and group_of[r.document_id] != group]
-        yield (
-            key,
-            int(any(_side(r.stance) == side for r in later)),
-            int(any(_side(r.stance) == other for r in later)),
-        )
 
 
 def set_ownership_group(
