@@ -324,3 +324,48 @@ def test_narrow_cue_filter_parses_fewer_sentences(nlp: Language) -> None:
     assert [c.cue.text for c in narrow.claims] == ["said"]
     with pytest.raises(ClaimsInputError):
         analyse_claims(nlp(text), parser=parser, options=ClaimOptions(cue_filter="loose"))
+
+
+def test_a_wire_dateline_is_not_the_speaker(claims_of: Extract) -> None:
+    for dateline in (
+        "VELM (Kestrel) - ",
+        "NORTH HARBOUR, Nov. 19 (UPI) \u2014 ",
+        "Velm (AFP) \u2013 ",
+    ):
+        claim = only(
+            claims_of(dateline + "The defence minister said the bridge was closed."), "said"
+        )
+        assert claim.claimant is not None and claim.claimant.text == "The defence minister"
+    # nor is the dateline what was said
+    said = claims_of("VELM \u2014 The governor said no.")
+    assert all("VELM" not in claim.content.text for claim in said)
+
+
+def test_a_poll_is_the_source_of_what_it_found(claims_of: Extract) -> None:
+    found = only(claims_of("A survey by the institute found wide support for the truce."), "found")
+    assert found.claimant is not None and found.claimant.text == "A survey by the institute"
+    claim = only(claims_of("The governor leads her rival by ten points in a new poll."), "in")
+    assert claim.claimant is not None and claim.claimant.text == "a new poll"
+    assert claim.content.text == "The governor leads her rival by ten points"
+    # polls in general are where a standing is measured, not a source
+    assert claims_of("The governor is ahead in the polls.") == []
+
+
+def test_a_pronoun_wanting_or_backing_states_no_claim(claims_of: Extract) -> None:
+    assert claims_of("He supports the ceasefire plan.") == []
+    assert claims_of("They want a recount in the northern districts.") == []
+    backed = only(claims_of("The Velm council supports the ceasefire plan."), "supports")
+    assert backed.claimant is not None and backed.claimant.text == "The Velm council"
+
+
+def test_alleged_is_a_hedge_and_denied_is_a_denial(claims_of: Extract) -> None:
+    alleged = only(claims_of("The opposition alleged that the vote was rigged."), "alleged")
+    assert alleged.stance is Stance.HEDGE
+    denied = only(claims_of("The commission denied that the vote was rigged."), "denied")
+    assert denied.stance is Stance.DENY and "the vote was rigged" in denied.content.text
+
+
+def test_channel_of_a_statement_told_to_news_agencies(claims_of: Extract) -> None:
+    text = "Omar Haddad told Russian news agencies that the corridor would stay open."
+    claim = only(claims_of(text), "told")
+    assert claim.channel is not None and "Russian news agencies" in claim.channel
