@@ -33,16 +33,17 @@ class UpOptions:
 
 
 def _loopback_only(host: str) -> None:
-    # Until accounts and the sharing policy guard every route (issue 6), the server
-    # shows everything it holds, so it must not be reachable from other machines.
+    # Every route needs a user now, but jic speaks plain HTTP: passwords, session
+    # cookies and tokens must not cross a network in clear. Other machines reach it
+    # through something that adds TLS in front (a reverse proxy, an SSH tunnel).
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = False
     if not loopback:
         raise ConfigError(
-            f"refusing to serve on {host}: this version has no sign-in yet",
-            "serve on 127.0.0.1 (the default) and reach it through an SSH tunnel",
+            f"refusing to serve on {host}: jic serves plain HTTP, only on loopback",
+            "serve on 127.0.0.1 (the default) behind a TLS reverse proxy or an SSH tunnel",
         )
 
 
