@@ -192,3 +192,34 @@ def test_the_api_helpers_read_the_cookie(client: TestClient, center: Store) -> N
         check_csrf(request("POST", [(b"x-csrf-token", csrf.encode())]), connection)
         with pytest.raises(CsrfRefused):
             check_csrf(request("POST", []), connection)
+
+
+@sqlite_only
+def test_repeated_refusals_make_that_name_wait_from_that_address(client: TestClient) -> None:
+    def attempt(password: str, name: str = "alice") -> int:
+        data = {"name": name, "password": password, "csrf_token": login_token(client)}
+        return client.post("/login", data=data).status_code
+
+    assert [attempt("wrong password!!") for _ in range(5)] == [401] * 5
+    answer = client.post(
+        "/login", data={"name": "alice", "password": PASSWORD, "csrf_token": login_token(client)}
+    )
+    assert answer.status_code == 429 and int(answer.headers["retry-after"]) > 60
+    assert "too many refused sign-ins" in answer.text
+    assert client.cookies.get(COOKIE) is None  # even the right password waits
+    assert attempt(PASSWORD, name="bob") == 303  # another name is not held up
+
+
+def test_the_throttle_forgets_after_its_window_and_on_success() -> None:
+    from jic.web.login_pages import LoginThrottle
+
+    throttle = LoginThrottle(limit=2, window=60)
+    key = ("alice", "127.0.0.1")
+    throttle.refused(key, 0)
+    assert throttle.wait(key, 1) == 0
+    throttle.refused(key, 10)
+    assert throttle.wait(key, 11) == 49
+    assert throttle.wait(key, 61) == 0  # the first refusal left the window
+    throttle.refused(key, 62)
+    throttle.succeeded(key)
+    assert throttle.wait(key, 63) == 0
