@@ -103,9 +103,9 @@ def login(
     if wait:
         minutes = math.ceil(wait / 60)
         problem = f"too many refused sign-ins: try again in {minutes} minute(s)"
-        response = _form(request, target, problem, status=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        held = _form(request, target, problem, status=429)
+        held.headers["Retry-After"] = str(wait)
+        return held
     try:
         with store.write() as connection:
             user = user_repo.check_password(connection, name.strip(), password)
