@@ -274,6 +274,35 @@ def test_a_new_documents_claim_joins_without_regrouping(center: Center) -> None:
     assert center.assign() == 0
 
 
+def test_a_held_assigner_loads_once_and_still_sees_others_work(center: Center) -> None:
+    held = ledger.PropositionAssigner()
+    first = center.doc(Said("Outlet", "assert", BASE))
+    assert held.run(center.store) == 1
+    # another process assigns a claim meanwhile, starting a proposition of its own
+    kilis = "Turkey opened a border crossing near Kilis"
+    other = center.doc(Said("Officials", "assert", kilis))
+    assert center.assign() == 1
+    later = center.doc(Said("Paper", "assert", BASE))
+    again = center.doc(Said("Agency", "confirm", kilis, cue="confirmed"))
+    assert held.run(center.store) == 2
+    assert center.proposition_of(later) == center.proposition_of(first)
+    assert center.proposition_of(again) == center.proposition_of(other)
+
+
+def test_a_held_assigner_loads_again_for_a_claim_older_than_its_index(center: Center) -> None:
+    first = center.doc(Said("Outlet", "assert", BASE))
+    center.assign()
+    held = ledger.PropositionAssigner()
+    center.doc(Said("Officials", "assert", "Turkey opened a border crossing near Kilis"),
+               hours=24 * 200)  # fmt: skip
+    held.run(center.store)  # loads what is live from day 110 on: not the first proposition
+    assert center.proposition_of(first) not in held.index.sigs
+    center.clock = START + timedelta(days=10)
+    archived = center.doc(Said("Archive", "assert", BASE))
+    assert held.run(center.store) == 1
+    assert center.proposition_of(archived) == center.proposition_of(first)
+
+
 def test_a_proposition_quiet_for_longer_than_the_window_is_not_joined(center: Center) -> None:
     old = center.doc(Said("Outlet", "assert", BASE))
     center.assign()

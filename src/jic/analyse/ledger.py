@@ -2,6 +2,7 @@
 for one reader from the independent sources on each side.
 
     assign_propositions(store)                      claims without a proposition get one (online)
+    PropositionAssigner().run(store)                the same, keeping its index between runs
     propositions(connection, reader, ...)           the reader's propositions, newest first
     proposition(connection, reader, id)             one of them (NotFoundError if none is seen)
     set_grade(connection, user, id, grade, note)    an officer's grade, audited
@@ -58,6 +59,7 @@ __all__ = [
     "GroupInputError",
     "ManualGrade",
     "NotAnOfficerError",
+    "PropositionAssigner",
     "PropositionView",
     "SourceRecord",
     "assign_propositions",
@@ -216,6 +218,7 @@ class _Index:
         self.frozen: dict[str, int] = {}
         self.frozen_at = 0
         self.newest_id = -1
+        self.horizon: datetime | None = None  # propositions last seen before it are gone
         self._clear()
 
     def _clear(self) -> None:
@@ -267,6 +270,13 @@ class _Index:
             postings[item].append(proposition_id)
 
     def _refreeze(self) -> None:
+        if self.last:  # forget what no later claim can join any more
+            horizon = max(self.last.values()) - self.window
+            self.horizon = horizon if self.horizon is None else max(self.horizon, horizon)
+            for proposition_id in [p for p, at in self.last.items() if at < horizon]:
+                for item in self.sigs.pop(proposition_id).items:
+                    self.counts[item] -= 1
+                del self.last[proposition_id]
         self.frozen = dict(self.counts)
         self.frozen_at = len(self.sigs)
         self._clear()
@@ -325,29 +335,52 @@ class _Index:
 
 def assign_propositions(store: Store, *, window: timedelta = WINDOW, batch: int = BATCH) -> int:
     """Give every claim without a proposition its proposition; returns how many."""
-    assigned = 0
-    index = _Index(window)
-    loaded = False
-    while True:
-        with store.write() as connection:
-            repo.lock(connection)
-            claims = repo.pending(connection, batch)
-            if not claims:
-                break
-            since = None if loaded else claims[0].at - window
-            index.load(repo.live(connection, since, after_id=index.newest_id))
-            loaded = True
-            pairs, started = _assign_batch(connection, index, claims)
-            repo.assign(connection, pairs)
-            audit.append(
-                connection,
-                audit.Actor(),
-                "propositions.assign",
-                object_type="propositions",
-                detail={"claims": len(pairs), "new_propositions": started},
-            )
-            assigned += len(pairs)
-    return assigned
+    return PropositionAssigner(window=window, batch=batch).run(store)
+
+
+class PropositionAssigner:
+    """Assigns pending claims, keeping its index of live propositions between runs, so
+    a long-running process (`jic up`) loads the stored signatures once rather than on
+    every run; each run then loads only the propositions made since (by any worker)."""
+
+    def __init__(self, *, window: timedelta = WINDOW, batch: int = BATCH) -> None:
+        self.window = window
+        self.batch = batch
+        self.index = _Index(window)
+        self.since: datetime | None = None  # the index holds what is live from here on
+
+    def run(self, store: Store) -> int:
+        """Give every claim without a proposition its proposition; returns how many."""
+        assigned = 0
+        while True:
+            with store.write() as connection:
+                repo.lock(connection)
+                claims = repo.pending(connection, self.batch)
+                if not claims:
+                    break
+                self._refresh(connection, claims[0].at - self.window)
+                pairs, started = _assign_batch(connection, self.index, claims)
+                repo.assign(connection, pairs)
+                audit.append(
+                    connection,
+                    audit.Actor(),
+                    "propositions.assign",
+                    object_type="propositions",
+                    detail={"claims": len(pairs), "new_propositions": started},
+                )
+                assigned += len(pairs)
+        return assigned
+
+    def _refresh(self, connection: Connection, since: datetime) -> None:
+        held = self.since
+        if held is not None and self.index.horizon is not None:
+            held = max(held, self.index.horizon)
+        if held is None or since < held:  # first run, or an older claim came in
+            self.index = _Index(self.window)
+            self.index.load(repo.live(connection, since))
+            self.since = since
+        else:
+            self.index.load(repo.live(connection, None, after_id=self.index.newest_id))
 
 
 _PROVISIONAL = -(10**9)  # ids of propositions made in this batch, until inserted
