@@ -7,7 +7,6 @@ Registered on the main `jic` app by ``jic.cli``::
     jic claims grade ID GRADE [--note TEXT]     GRADE 1..6, or "none" to clear; --as an officer
     jic claims assign                           group new claims now (jic process does it too)
     jic sources track-record [--json]           suggested reliability beside the members' grade
-    jic sources group NAME GROUP [--clear]      sources of one owner count once; operator/officer
 
 Reads are for the ``--as`` user under the sharing policy, or the local operator.
 """
@@ -207,22 +206,3 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
                 escape(r.explanation),
             )
         out.print(table)
-
-    @sources_app.command("group")
-    def sources_group(
-        ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="The source.")],
-        group_name: Annotated[
-            str | None, typer.Argument(metavar="GROUP", help="The ownership group.")
-        ] = None,
-        clear: Annotated[bool, typer.Option("--clear", help="Take it out of its group.")] = False,
-    ) -> None:
-        """Mark a source as one of an ownership group: its group counts once as a source."""
-        if (group_name is None) == (not clear):
-            raise InputError("give a GROUP or --clear (not both)", "jic sources group NAME GROUP")
-        with store_of(ctx) as store:
-            user = acting_user(ctx, store)
-            with store.write() as connection:
-                ledger.set_ownership_group(connection, user, name, None if clear else group_name)
-        shown = "no ownership group" if clear else f"ownership group {group_name}"
-        out.print(f"{escape(name)}: {escape(shown)}")

@@ -97,13 +97,11 @@ def test_ownership_groups_and_track_records(backend: Backend, center: Center) ->
     assert jic(backend, "claims", "assign")[0] == 0
     pid = str(center.proposition_of(first))
     assert json.loads(jic(backend, "claims", "show", pid, "--json")[1])["support"] == 2
-    code, out = jic(backend, "--as", "ana", "sources", "group", "State TV", "State media")
-    assert code == 2 and "officers" in out
-    assert jic(backend, "sources", "group", "State TV", "State media")[0] == 0
-    assert jic(backend, "sources", "group", "State agency", "State media")[0] == 0
+    code, out = jic(backend, "--as", "ana", "sources", "set", "State TV", "--group", "State media")
+    assert code == 2 and "may not change" in out
+    assert jic(backend, "sources", "set", "State TV", "--group", "State media")[0] == 0
+    assert jic(backend, "sources", "set", "State agency", "--group", "State media")[0] == 0
     assert json.loads(jic(backend, "claims", "show", pid, "--json")[1])["support"] == 1
-    code, out = jic(backend, "sources", "group", "State TV")
-    assert code == 2 and "--clear" in out
     code, out = jic(backend, "sources", "track-record", "--json")
     records = {r["source"]: r for r in map(json.loads, filter(str.strip, out.splitlines()))}
     assert code == 0 and records["State TV"]["confirmed"] == 0  # its sibling is no confirmation

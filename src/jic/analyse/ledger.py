@@ -56,7 +56,6 @@ __all__ = [
     "ClaimView",
     "Grade",
     "GradeInputError",
-    "GroupInputError",
     "ManualGrade",
     "NotAnOfficerError",
     "PropositionAssigner",
@@ -66,7 +65,6 @@ __all__ = [
     "proposition",
     "propositions",
     "set_grade",
-    "set_ownership_group",
     "signature",
     "track_records",
 ]
@@ -76,12 +74,6 @@ class GradeInputError(InputError):
     """A manual grade that is not 1 to 6 (or none), or a note that is too long."""
 
     code = "JIC-E241"
-
-
-class GroupInputError(InputError):
-    """An ownership group name that is empty or too long."""
-
-    code = "JIC-E242"
 
 
 class NotAnOfficerError(AccessError):
@@ -771,35 +763,3 @@ def track_records(connection: Connection, reader: Reader) -> list[SourceRecord]:
             )
         )
     return sorted(records, key=lambda r: r.source.lower())
-
-
-def set_ownership_group(
-    connection: Connection, user: User | None, source: str, group: str | None
-) -> None:
-    """Mark a source as one of an ownership group (None: of none), so that its sources
-    count once; for officers of any member, or the local operator (``user`` None).
-    Audited: it changes every grade the source's claims take part in."""
-    from jic.store import sources as source_repo
-
-    if user is not None and user.role != "officer":
-        raise NotAnOfficerError(
-            f"{user.name} is {user.role!r}; only officers mark ownership groups",
-            "ask an officer of your member",
-        )
-    if group is not None and not (group.strip() and len(group) <= 200):
-        raise GroupInputError(
-            "an ownership group is named by 1 to 200 characters", "give a shorter name"
-        )
-    found = source_repo.find(connection, source)
-    if found is None:
-        raise NotFoundError(f"no source named {source!r}", "list them with `jic sources list`")
-    repo.set_ownership_group(connection, found.id, group.strip() if group else None)
-    actor = audit.Actor(member=user.member, user=user.name) if user else audit.Actor()
-    audit.append(
-        connection,
-        actor,
-        "source.ownership_group",
-        object_type="source",
-        object_id=found.id,
-        detail={"source": source, "from": found.ownership_group, "to": group},
-    )

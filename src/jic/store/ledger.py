@@ -388,9 +388,3 @@ def aliases(connection: Connection, keys: Iterable[str]) -> list[str]:
         select(entity_names.c.name).where(entity_names.c.entity_key.in_(list(keys)))
     )
     return sorted(set(rows.scalars()))
-
-
-def set_ownership_group(connection: Connection, source_id: int, group: str | None) -> None:
-    connection.execute(
-        sources.update().where(sources.c.id == source_id).values(ownership_group=group)
-    )
