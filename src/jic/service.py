@@ -124,18 +124,19 @@ def _local_member(connection: Connection, settings: Settings) -> str:
 def _process_forever(store: Store, settings: Settings, stop: threading.Event, say: Say) -> None:
     """The background processor of `jic up`: whatever is pending, every half minute
     (and the chair's handovers into the audit log)."""
-    from jic.analyse.ledger import assign_propositions
+    from jic.analyse.ledger import PropositionAssigner
     from jic.analyse.story_run import assign_stories
     from jic.errors import JicError
     from jic.process.pipeline import Pipeline, ProcessOptions
 
     pipeline = Pipeline(store, settings)
+    ledger = PropositionAssigner()  # keeps its index of live propositions between rounds
     while not stop.is_set():
         try:
             _note_handovers(store)
             report = pipeline.run(ProcessOptions())
             assign_stories(store)
-            assign_propositions(store)
+            ledger.run(store)
         except JicError as error:
             say(f"process: {error.one_line()}")
             return
