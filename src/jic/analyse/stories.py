@@ -83,7 +83,11 @@ class StoryDoc:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where a document went: its story, how similar it was, and whether it began it."""
+    """Where a document went: its story, how similar it was, and whether it began it.
+
+    ``is_new``: the story did not exist before this document (with revision, a story that
+    a regrouping split off counts as new). ``similarity`` is the score that placed it.
+    """
 
     story_id: int
     similarity: float
@@ -496,6 +500,7 @@ class OnlineStoryClusterer:
 
         Returns the documents (copies included) whose story changed, with the new story.
         """
+        self._forget_old()  # the join that called us may have closed a young story
         recent = list(self._recent.values())
         for doc in recent:
             # Similarities rest on the IDF, which moves as documents arrive: early in a
