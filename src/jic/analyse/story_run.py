@@ -14,12 +14,14 @@ documents are all hidden does not exist for that reader).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jic.analyse.stories import OnlineStoryClusterer, StoryDoc
+from jic.analyse.stories import OnlineStoryClusterer, StoryDoc, StoryOptions
+from jic.analyse.story_features import number_key
 from jic.store import audit, processing
 from jic.store import documents as document_repo
 from jic.store import stories as story_repo
@@ -27,8 +29,13 @@ from jic.store.database import Store
 from jic.store.times import iso
 from jic.store.visibility import OPERATOR, Reader
 
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+READ_LIMIT = 50_000  # numbers are read from the head of very long documents only
 AFTER_STAGE = "dates"  # the last stage whose output stories read
 BATCH = 200
+# Young stories (founded among the last 10 documents) are regrouped as evidence
+# arrives; chosen on ECB+ train (bench/stories.py --tune-revision, docs/stories.md).
+OPTIONS = StoryOptions(revision_window=10, link_threshold=1.5)
 
 
 def _story_doc(
@@ -40,7 +47,18 @@ def _story_doc(
         for place in found.get("places", [])
         for _mention in place.get("mentions", [None])
     )
-    dates = tuple(d["date"][:7] for d in found.get("dates", []) if d.get("date"))
+    # As the benchmark keys them (bench/stories.py): the year and the year-month of
+    # each resolved date, and the value of each number written in the text.
+    dates = tuple(
+        key
+        for d in found.get("dates", [])
+        if d.get("date")
+        for key in (d["date"][:4], d["date"][:7])
+    )
+    text = found.get("clean_text", "")
+    numbers = tuple(
+        key for match in _NUMBER.finditer(text[:READ_LIMIT]) if (key := number_key(match.group()))
+    )
     original = found.get("duplicate_of")
     return StoryDoc(
         id=str(doc_id),
@@ -50,46 +68,67 @@ def _story_doc(
         entities=entities,
         places=places,
         dates=dates,
+        numbers=numbers,
         duplicate_of=str(original) if original else None,
     )
 
 
-def assign_stories(store: Store) -> int:
-    """Give every processed document without a story its story; returns how many."""
+def assign_stories(store: Store, *, options: StoryOptions = OPTIONS, batch: int = BATCH) -> int:
+    """Give every processed document without a story its story; returns how many.
+
+    A revision of young stories may move documents recorded in earlier batches: their
+    rows are updated in the same transaction as the state that moved them."""
     assigned = 0
     while True:
         with store.write() as connection:
             story_repo.lock(connection)
-            ids = story_repo.pending(connection, AFTER_STAGE, BATCH)
+            ids = story_repo.pending(connection, AFTER_STAGE, batch)
             if not ids:
                 break
             state = story_repo.load_state(connection)
-            clusterer = OnlineStoryClusterer.from_state(state) if state else OnlineStoryClusterer()
+            clusterer = (
+                OnlineStoryClusterer.from_state(state, options)
+                if state
+                else OnlineStoryClusterer(options)
+            )
             outputs = processing.outputs(connection, ids)
             docs = {d.id: d for d in document_repo.get_many(connection, ids)}
-            rows = []
+            rows: list[dict[str, Any]] = []
+            in_batch: dict[int, dict[str, Any]] = {}
+            moved: dict[int, int] = {}
             for doc_id in ids:
                 found: dict[str, Any] = {}
                 for output in outputs.get(doc_id, {}).values():
                     found.update(output)
                 doc = docs[doc_id]
                 placed = clusterer.assign(_story_doc(doc_id, doc.title, doc.published, found))
-                rows.append(
-                    {
-                        "document_id": doc_id,
-                        "story_id": placed.story_id,
-                        "is_copy": placed.is_copy,
-                        "similarity": round(placed.similarity, 4),
-                    }
-                )
+                row = {
+                    "document_id": doc_id,
+                    "story_id": placed.story_id,
+                    "is_copy": placed.is_copy,
+                    "similarity": round(placed.similarity, 4),
+                }
+                rows.append(row)
+                in_batch[doc_id] = row
+                for other, story_id in placed.moved:  # a revision regrouped young stories
+                    if int(other) in in_batch:
+                        in_batch[int(other)]["story_id"] = story_id
+                    else:
+                        moved[int(other)] = story_id
             story_repo.record(connection, rows)
+            story_repo.move(connection, moved)
             story_repo.save_state(connection, clusterer.to_state())
             audit.append(
                 connection,
                 audit.Actor(),
                 "stories.assign",
                 object_type="stories",
-                detail={"documents": len(rows), "first": ids[0], "last": ids[-1]},
+                detail={
+                    "documents": len(rows),
+                    "first": ids[0],
+                    "last": ids[-1],
+                    "moved": len(moved),
+                },
             )
             assigned += len(rows)
     return assigned

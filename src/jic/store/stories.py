@@ -54,6 +54,19 @@ def record(connection: Connection, rows: list[dict[str, Any]]) -> None:
         )
 
 
+def move(connection: Connection, moves: dict[int, int]) -> None:
+    """Put documents already recorded into other stories (a revision of young stories)."""
+    by_story: dict[int, list[int]] = {}
+    for document_id, story_id in moves.items():
+        by_story.setdefault(story_id, []).append(document_id)
+    for story_id, ids in by_story.items():
+        connection.execute(
+            story_documents.update()
+            .where(story_documents.c.document_id.in_(ids))
+            .values(story_id=story_id)
+        )
+
+
 def members_of(
     connection: Connection, reader: Reader = OPERATOR
 ) -> dict[int, list[tuple[int, bool]]]:
