@@ -256,22 +256,25 @@ def _plain(value: Any) -> Any:
 )
 def make_claims(context: StageContext) -> Stage:
     """Attributed claims from the parse of the sentences that carry a cue."""
-    from jic.process.claims import ClaimOptions, analyse_claims
+    from jic.process.claims import ClaimOptions, analyse_claims, sentences_to_parse
 
     parser = _shared_parser(context)
     options = ClaimOptions(resolve_time=_resolve_time)
 
     def run(batch: list[Work]) -> None:
         parser.memory.clear()  # claims run first in a batch; events then reuse its parses
-        for work in batch:
-            doc = work.fields["_spacy"]
+        docs = [None if w.fields["_spacy"] is None else _head(w.fields["_spacy"]) for w in batch]
+        # every cue sentence of the batch in one parse: the parser is faster on full batches
+        parser.parse_many(
+            [s for d in docs if d is not None for s in sentences_to_parse(d, options)]
+        )
+        for work, doc in zip(batch, docs, strict=True):
             work.fields["claims_note"] = None
             if doc is None:
                 work.fields["claims"], work.fields["claims_skipped"] = [], []
                 continue
-            if _length(doc) > READ_LIMIT:
+            if doc is not work.fields["_spacy"]:
                 work.fields["claims_note"] = f"claims read the first {READ_LIMIT} characters"
-                doc = _head(doc)
             result = analyse_claims(doc, parser=parser, published=_published(work), options=options)
             entities = {(start, end): key for start, end, key, _ in work.fields["entity_mentions"]}
             claims = []
@@ -312,8 +315,10 @@ def make_events(context: StageContext) -> Stage:
     coder = EventCoder(context.resource("spacy-en", load_english), parse_many=parser.parse_many)
 
     def run(batch: list[Work]) -> None:
-        for work in batch:
-            doc = work.fields["_spacy"]
+        docs = [None if w.fields["_spacy"] is None else _head(w.fields["_spacy"]) for w in batch]
+        # the batch's event sentences in one parse (those the claims stage parsed are kept)
+        parser.parse_many([s for d in docs if d is not None for s in coder.candidates(d)])
+        for work, doc in zip(batch, docs, strict=True):
             if doc is None:
                 work.fields["events"], work.fields["events_skipped"] = [], []
                 continue
@@ -327,7 +332,7 @@ def make_events(context: StageContext) -> Stage:
                 for place in work.fields["places"]
                 for start, end in place["mentions"]
             ]
-            result = coder.code_doc(_head(doc), actors=actors, places=places)
+            result = coder.code_doc(doc, actors=actors, places=places)
             work.fields["events"] = _plain(result.events)
             work.fields["events_skipped"] = _plain(result.skipped)
 

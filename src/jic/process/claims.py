@@ -541,15 +541,13 @@ def _lines(doc: Doc) -> Iterable[Span]:
             yield doc[start : line.end]
 
 
-def _sentences_to_parse(
-    doc: Doc, parser: Callable[[Span], Doc] | None, options: ClaimOptions, result: ClaimsResult
-) -> list[tuple[int, Doc]]:
-    full_parse = doc.has_annotation("DEP")
-    if not full_parse and parser is None:
-        raise ClaimsInputError(
-            "the document is not parsed and no sentence parser was given",
-            "pass parser=SentenceParser(nlp) or a Doc from a pipeline with a parser",
-        )
+def sentences_to_parse(doc: Doc, options: ClaimOptions | None = None) -> list[Span]:
+    """The sentences of ``doc`` the claims stage would parse (to parse many documents'
+    sentences in one batch before their claims are read)."""
+    return _chosen(doc, options or ClaimOptions(), ClaimsResult(claims=[]))
+
+
+def _chosen(doc: Doc, options: ClaimOptions, result: ClaimsResult) -> list[Span]:
     if options.cue_filter not in ("broad", "narrow"):
         raise ClaimsInputError(
             f"unknown cue filter {options.cue_filter!r}", "use cue_filter='broad' or 'narrow'"
@@ -567,6 +565,19 @@ def _sentences_to_parse(
             result.skipped.append(SkippedSentence(sent.start_char, sent.end_char, reason))
             continue
         chosen.append(sent)
+    return chosen
+
+
+def _sentences_to_parse(
+    doc: Doc, parser: Callable[[Span], Doc] | None, options: ClaimOptions, result: ClaimsResult
+) -> list[tuple[int, Doc]]:
+    full_parse = doc.has_annotation("DEP")
+    if not full_parse and parser is None:
+        raise ClaimsInputError(
+            "the document is not parsed and no sentence parser was given",
+            "pass parser=SentenceParser(nlp) or a Doc from a pipeline with a parser",
+        )
+    chosen = _chosen(doc, options, result)
     if full_parse:
         parsed = [sent.as_doc() for sent in chosen]
     elif isinstance(parser, SentenceParser):

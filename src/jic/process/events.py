@@ -175,12 +175,7 @@ class EventCoder:
         """Candidate sentences parsed in one batch, then coded one by one."""
         assert self._parse_many is not None
         result = DocEvents([], [])
-        candidates = []
-        for sent in _lines(doc):
-            if len(sent) > self.options.max_tokens:
-                result.skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
-            elif self.may_hold_event(sent):
-                candidates.append(sent)
+        candidates = self._candidates(doc, result.skipped)
         for sent, sub in zip(candidates, self._parse_many(candidates), strict=True):
             offset = sent.start_char
             here = [_shift(m, -offset) for m in actors_in.within(offset, sent.end_char)]
@@ -189,6 +184,20 @@ class EventCoder:
                 self._coder.code(sub[:], actors=here, places=there, date=date, offset=offset)
             )
         return result
+
+    def candidates(self, doc: Doc) -> list[Span]:
+        """The sentences of ``doc`` that would be parsed (to parse many documents'
+        sentences in one batch before coding them)."""
+        return self._candidates(doc, [])
+
+    def _candidates(self, doc: Doc, skipped: list[TextSpan]) -> list[Span]:
+        found = []
+        for sent in _lines(doc):
+            if len(sent) > self.options.max_tokens:
+                skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
+            elif self.may_hold_event(sent):
+                found.append(sent)
+        return found
 
     def _code_unparsed(
         self,
