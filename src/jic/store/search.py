@@ -226,7 +226,15 @@ def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[st
     """
     # Ordered by the index's rowid on SQLite, FTS5 walks its matches newest first and
     # stops at the limit; ordered by documents.id, it would sort every match first.
-    newest = _FTS.c.rowid.desc() if plan.match is not None else documents.c.id.desc()
+    # PostgreSQL ordered by id walks the primary key backwards testing each row until
+    # it has the sample, which for a rare term is most of the table (1.5 s for 6,000
+    # matches in a million); by ``id + 0`` it sorts the matches the GIN index lists.
+    if plan.match is not None:
+        newest = _FTS.c.rowid.desc()
+    elif plan.tsquery is not None:
+        newest = (documents.c.id + 0).desc()
+    else:
+        newest = documents.c.id.desc()
     sample = (
         select(documents.c.id)
         .select_from(plan.joined)
