@@ -192,11 +192,13 @@ def main() -> None:
     store.close()
     work = plan(args.requests, ids, args.seed)
     server = serve(args.home, args.port)
+    load_before = os.getloadavg()[0]
     try:
         started = time.perf_counter()
         tally = asyncio.run(drive(f"http://127.0.0.1:{args.port}", token, work, args.clients))
         elapsed = time.perf_counter() - started
         memory = peak_memory_mb(server.pid)
+        load_after = os.getloadavg()[0]
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -213,7 +215,9 @@ def main() -> None:
             f"documents (SQLite, with fact rows); reader {READER} sees {seen:,} of them. "
             f"{len(work):,} requests from {args.clients} concurrent httpx clients, kinds "
             f"interleaved at random; {len(work) / elapsed:.1f} requests/s overall, "
-            f"{errors} errors; server peak memory {memory:.0f} MB.",
+            f"{errors} errors; server peak memory {memory:.0f} MB. Machine load (1-minute "
+            f"average, 2 cores shared with other jobs) {load_before:.1f} before, "
+            f"{load_after:.1f} after.",
             "",
             table(tally),
             "",
