@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from jic.analyse import sitrep
 from jic.api import sitrep_models as sm
@@ -78,14 +78,23 @@ def approve(store: StoreDep, user: UserDep, _writer: WriterDep, sitrep_id: int) 
         return _out(sitrep.approve(connection, user, sitrep_id))
 
 
-def _rendered(media: str) -> dict[int | str, dict[str, Any]]:
-    return {**ONE, 200: {"content": {media: {"schema": {"type": "string"}}}}}
+ENVELOPE = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+
+
+def _rendered(media: str, schema: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """A rendering's answers: the document in ``media``; errors in the JSON envelope
+    (stated here, since FastAPI would give them the rendering's media type)."""
+    errors = {
+        status: {"description": entry["description"], "content": ENVELOPE}
+        for status, entry in ONE.items()
+    }
+    return {**errors, 200: {"description": "The report", "content": {media: schema}}}
 
 
 @router.get(
     "/sitreps/{sitrep_id}/markdown",
-    response_class=PlainTextResponse,
-    responses=_rendered("text/markdown"),
+    response_class=Response,
+    responses=_rendered("text/markdown", {"schema": {"type": "string"}}),
 )
 def markdown(store: StoreDep, reader: ReaderDep, sitrep_id: int) -> Response:
     with store.read() as connection:
@@ -94,7 +103,9 @@ def markdown(store: StoreDep, reader: ReaderDep, sitrep_id: int) -> Response:
 
 
 @router.get(
-    "/sitreps/{sitrep_id}/html", response_class=HTMLResponse, responses=_rendered("text/html")
+    "/sitreps/{sitrep_id}/html",
+    response_class=Response,
+    responses=_rendered("text/html", {"schema": {"type": "string"}}),
 )
 def html(store: StoreDep, reader: ReaderDep, sitrep_id: int) -> Response:
     with store.read() as connection:
@@ -105,7 +116,7 @@ def html(store: StoreDep, reader: ReaderDep, sitrep_id: int) -> Response:
 @router.get(
     "/sitreps/{sitrep_id}/pdf",
     response_class=Response,
-    responses={**_rendered("application/pdf"), 200: {"content": {"application/pdf": {}}}},
+    responses=_rendered("application/pdf", {}),
 )
 def pdf(store: StoreDep, reader: ReaderDep, sitrep_id: int) -> Response:
     with store.read() as connection:
