@@ -139,7 +139,7 @@ def test_exports_validate_before_and_after_processing(
         documents.validate(json.loads(line))
     assert jic(backend, "export", "claims") == ""  # nothing processed yet
     # the gazetteer index is built once per test session, in the shared cache
-    jic(backend, "process", env={"JIC_CACHE_DIR": str(stage_settings.resolved_cache_dir)})
+    jic(backend, "process", env={"JIC_CACHE_DIR": str(stage_settings.resolved_cache_dir())})
 
     exported = [json.loads(line) for line in jic(backend, "export", "documents").splitlines()]
     for record in exported:
