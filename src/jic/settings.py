@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         default=None,
         description="Built indexes (the gazetteer); default <home>/cache. Safe to delete.",
     )
+    api_writes_per_minute: float = Field(
+        default=60.0, gt=0, description="API writes per token per minute, after the burst."
+    )
+    api_write_burst: int = Field(
+        default=20, ge=1, description="API writes a token may make at once."
+    )
 
     def resolved_sources_file(self) -> Path:
         return self.sources_file or self.home / "sources.toml"

@@ -89,3 +89,13 @@ def test_the_token_bucket_refills_over_time() -> None:
         limit.take("t", now=100.2)
     assert raised.value.retry_after == 1  # type: ignore[attr-defined]
     limit.take("t", now=101.5)  # a second later there is room again
+
+
+def test_the_write_limit_comes_from_the_settings(backend: Backend) -> None:
+    from jic.settings import Settings
+
+    settings = Settings(home=backend.settings.home, api_writes_per_minute=6, api_write_burst=3)
+    limit = create_app(settings).state.write_limit
+    assert (limit.per_minute, limit.burst) == (6, 3)
+    with pytest.raises(ValueError, match="greater than 0"):
+        Settings(home=backend.settings.home, api_writes_per_minute=0)

@@ -47,7 +47,8 @@ def create_app(
 
     ``allowed_hosts`` are the Host header values served (``*.example.org`` wildcards
     allowed); any other gets 400. Widen it when serving under a public name.
-    ``write_limit`` is the per-token rate of writes (default: 60 a minute, 20 at once).
+    ``write_limit`` is the per-token rate of writes (default: from the settings,
+    ``JIC_API_WRITES_PER_MINUTE`` and ``JIC_API_WRITE_BURST``, 60 a minute and 20 at once).
     """
 
     @asynccontextmanager
@@ -71,7 +72,9 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.state.write_limit = write_limit or WriteLimit()
+    app.state.write_limit = write_limit or WriteLimit(
+        per_minute=settings.api_writes_per_minute, burst=settings.api_write_burst
+    )
     app.add_middleware(ETagMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     errors.install(app)
