@@ -1,0 +1,96 @@
+"""`status` counts everything in one pass under the policy: the counts and their order
+must be what counting each one separately gives, on both backends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, func, select
+from tests.store.test_documents import offer, put
+
+from jic.center.policy import Viewer
+from jic.store import documents as repo
+from jic.store.database import Store
+from jic.store.schema import documents, members, sources
+from jic.store.times import now
+from jic.store.visibility import OPERATOR, Reader, visible
+
+# (source, language, tlp, lossy): ties in count between "en" and "fr", and between a
+# source and no source, so the order after the count is checked too.
+ROWS = [
+    ("wire", "en", "GREEN", False),
+    ("wire", "en", "AMBER", True),
+    ("wire", "fr", "GREEN", False),
+    ("radio", "fr", "CLEAR", False),
+    ("radio", None, "RED", True),
+    (None, "ar", "GREEN", False),
+    (None, None, "AMBER", False),
+]
+
+
+def _separately(connection: Connection, reader: Reader) -> dict[str, Any]:
+    """The counts as `status` made them before: one query per count."""
+    seen = visible(connection, reader)
+
+    def counted(*where: Any) -> int:
+        query = select(func.count()).select_from(documents).where(seen, *where)
+        return int(connection.execute(query).scalar_one())
+
+    def grouped(column: Any, label_none: str) -> list[tuple[str, int]]:
+        rows = connection.execute(
+            select(column, func.count())
+            .select_from(documents)
+            .outerjoin(sources, sources.c.id == documents.c.source_id)
+            .where(seen)
+            .group_by(column)
+            .order_by(func.count().desc(), column)
+        )
+        return [(value if value is not None else label_none, int(n)) for value, n in rows]
+
+    return {
+        "documents": counted(),
+        "lossy": counted(documents.c.lossy.is_(True)),
+        "versions": counted(documents.c.version_of.is_not(None)),
+        "by_source": grouped(sources.c.name, "(no source)"),
+        "by_language": grouped(documents.c.language, "(unknown)"),
+        "by_tlp": grouped(documents.c.tlp, "(none)"),
+    }
+
+
+def _fill(store: Store) -> None:
+    for n in range(len(ROWS)):
+        put(store, offer(f"Report {n}", f"https://example.org/{n}"))
+    put(store, offer("Report 0, updated", "https://example.org/0"))  # a new version
+    with store.write() as connection:
+        local = connection.execute(select(members.c.id)).scalar_one()
+        ids = {}
+        for name in ("wire", "radio"):
+            ids[name] = connection.execute(
+                sources.insert()
+                .values(name=name, kind="rss", owner_member_id=local, created_at=now())
+                .returning(sources.c.id)
+            ).scalar_one()
+        order = list(connection.execute(select(documents.c.id).order_by(documents.c.id)).scalars())
+        for doc_id, (source, language, tlp, lossy) in zip(order, ROWS, strict=False):
+            connection.execute(
+                sa.update(documents)
+                .where(documents.c.id == doc_id)
+                .values(source_id=ids.get(source or ""), language=language, tlp=tlp, lossy=lossy)
+            )
+
+
+def test_status_counts_in_one_pass_as_counted_separately(store: Store) -> None:
+    _fill(store)
+    outsider = Reader(Viewer(user_id=4242, member_id=4242, role="analyst"))
+    for reader in (OPERATOR, outsider):
+        with store.read() as connection:
+            got = repo.status(connection, reader)
+            want = _separately(connection, reader)
+        assert {key: getattr(got, key) for key in want} == want
+    assert want["documents"] == len(ROWS)  # another member sees all but the RED one
+    with store.read() as connection:
+        everything = repo.status(connection)
+    assert everything.documents == len(ROWS) + 1
+    assert (everything.lossy, everything.versions) == (2, 1)
+    assert dict(everything.by_source) == {"wire": 3, "(no source)": 3, "radio": 2}
