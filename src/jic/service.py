@@ -92,6 +92,7 @@ def _first_user(store: Store, settings: Settings, say: Say) -> None:
             password=password,
         )  # fmt: skip
     note = settings.home / "first-login.txt"
+    note.parent.mkdir(parents=True, exist_ok=True)  # a PostgreSQL center's home may be new
     note.touch(mode=0o600)
     note.write_text(
         f"user: {FIRST_USER}\npassword: {password}\n"
