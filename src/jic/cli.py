@@ -285,13 +285,18 @@ def search_command(
     offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     facets: Annotated[
-        bool, typer.Option("--facets", help="Counts per source, language and TLP.")
+        bool,
+        typer.Option(
+            "--facets",
+            help="Counts per source, language, TLP, entity, place and event type.",
+        ),
     ] = False,
 ) -> None:
     """Search documents, best match first, with snippets.
 
     Filters apply to the whole query: source:"UN News" lang:en tlp:GREEN member:NAME
-    from:2026-11-01 to:2026-11-30. A query of filters alone lists newest first."""
+    entity:Peskov place:Baghdad from:2026-11-01 to:2026-11-30. A query of filters
+    alone lists newest first."""
     with _store(ctx) as store:
         reader = _reader(ctx, store)
         result = search_view.search(

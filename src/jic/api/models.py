@@ -47,7 +47,17 @@ class SearchPage(BaseModel):
     total: int = Field(description="Matches the reader may see, on every page.")
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] | None = Field(
-        description="Counts per field over every match (null unless `facets=true`)."
+        description=(
+            "Counts per field (source, language, tlp, entity, place, event_type) over every"
+            " match (null unless `facets=true`)."
+        )
+    )
+    facets_sampled: int | None = Field(
+        default=None,
+        description=(
+            "Set when the entity, place and event_type facets counted only this many of"
+            " the newest matches; the total and the other facets are exact."
+        ),
     )
     next: str | None = Field(description="Cursor of the next page; null on the last.")
 

@@ -69,6 +69,7 @@ def search(
         total=found.total,
         hits=_hits(found),
         facets=record.get("facets") if facets else None,
+        facets_sampled=record.get("facets_sampled") if facets else None,
         next=at.next_cursor(limit, found.total > at.offset + limit),
     )
 
