@@ -58,3 +58,13 @@ def test_comparisons_use_the_instant_not_the_wall_clock(store: Store) -> None:
             sa.select(documents.c.id).where(documents.c.published_at < later)
         ).scalars()
         assert list(found) == [document_id]
+
+
+def test_iso_texts_become_aware_utc_or_none() -> None:
+    from datetime import UTC, datetime
+
+    from jic.store.times import parse_iso
+
+    assert parse_iso("2024-09-07T03:00:00+03:00") == datetime(2024, 9, 7, tzinfo=UTC)
+    assert parse_iso("2024-09-07") == datetime(2024, 9, 7, tzinfo=UTC)
+    assert parse_iso("next Tuesday") is None and parse_iso("") is None and parse_iso(None) is None

@@ -31,7 +31,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import trafilatura
@@ -39,6 +39,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from jic.gather.decode import decode
+from jic.store.times import parse_iso
 
 if TYPE_CHECKING:
     from jic.gather.templates import SiteTemplates
@@ -579,16 +580,6 @@ def cut(
     return leads + kept, dropped
 
 
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def extract_html(
     html: str | bytes,
     url: str | None = None,
@@ -619,7 +610,7 @@ def extract_html(
         text="\n".join(kept),
         title=data.get("title") or None,
         author=data.get("author") or None,
-        published=_date(data.get("date")),
+        published=parse_iso(data.get("date")),
         sitename=data.get("sitename") or None,
         language=data.get("language") or None,
         url=data.get("url") or url,

@@ -15,7 +15,6 @@ only by its name (an approximate match). Every name and alias of an entity goes 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
@@ -30,6 +29,7 @@ from jic.store.schema import (
     entity_names,
     stage_outputs,
 )
+from jic.store.times import parse_iso
 
 # The stages whose outputs become rows; a document whose run touched any of them has
 # its rows rewritten.
@@ -184,16 +184,6 @@ def _places(document_id: int, fields: Mapping[str, Any]) -> Iterable[dict[str, A
     return seen.values()
 
 
-def _day(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _events(document_id: int, fields: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
     dates = {d["start"]: d.get("date") for d in fields.get("dates") or []}
     names = {
@@ -220,7 +210,7 @@ def _events(document_id: int, fields: Mapping[str, Any]) -> Iterable[dict[str, A
             "place_key": key[:300] if key else None,
             "place_name": names.get(key or "")
             or (event["place"]["text"] if event.get("place") else None),
-            "date": _day(dates.get(date_span["start"])) if date_span else None,
+            "date": parse_iso(dates.get(date_span["start"])) if date_span else None,
         }
 
 
@@ -255,6 +245,6 @@ def _claims(document_id: int, fields: Mapping[str, Any]) -> Iterable[dict[str, A
             "sentence_end": claim["sentence"]["end"],
             "channel": claim.get("channel"),
             "refers_to": claim.get("refers_to"),
-            "claim_date": _day(claim.get("claim_date")),
+            "claim_date": parse_iso(claim.get("claim_date")),
             "proposition_id": None,
         }

@@ -22,3 +22,14 @@ def iso(value: datetime) -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 text as an aware UTC datetime (naive is taken as UTC); None when it
+    is empty or not a date."""
+    if not value:
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        return None
