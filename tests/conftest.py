@@ -46,11 +46,11 @@ def _admin_url() -> str:
     return POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    """An empty place for a center: a temp data home, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield Backend("sqlite", Settings(home=tmp_path / "home"))
+def make_backend(name: str, tmp: Path) -> Iterator[Backend]:
+    """An empty place for a center under ``tmp``: a data home, or a fresh PostgreSQL
+    schema dropped afterwards (a generator: iterate it once around the test's use)."""
+    if name == "sqlite":
+        yield Backend("sqlite", Settings(home=tmp / "home"))
         return
     if not POSTGRES_URL:
         pytest.skip(SKIP_POSTGRES)
@@ -61,11 +61,17 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     separator = "&" if "?" in POSTGRES_URL else "?"
     url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     try:
-        yield Backend("postgres", Settings(home=tmp_path / "home", database_url=url))
+        yield Backend("postgres", Settings(home=tmp / "home", database_url=url))
     finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """An empty place for a center: a temp data home, or a fresh PostgreSQL schema."""
+    yield from make_backend(request.param, tmp_path)
 
 
 @pytest.fixture

@@ -10,15 +10,13 @@ not see a trace of beta's document) and by beta's officer (who sees it).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.conftest import POSTGRES_URL, SKIP_POSTGRES, _admin_url
+from tests.conftest import make_backend
 
 from jic.analyse.geo import places_geojson
 from jic.analyse.graph import entity_graph
@@ -139,33 +137,10 @@ def world(
     tmp_path_factory: pytest.TempPathFactory,
     stage_settings: Settings,
 ) -> Iterator[World]:
-    home = tmp_path_factory.mktemp("views") / "home"
-    if request.param == "sqlite":
-        built = build_world(Settings(home=home), stage_settings)
+    for backend in make_backend(request.param, tmp_path_factory.mktemp("views")):
+        built = build_world(backend.settings, stage_settings)
         yield built
         built.store.close()
-        return
-    if not POSTGRES_URL:
-        pytest.skip(SKIP_POSTGRES)
-    yield from _postgres_world(home, stage_settings)
-
-
-def _postgres_world(home: Path, stage_settings: Settings) -> Iterator[World]:
-    assert POSTGRES_URL
-    schema = f"jic_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    try:
-        built = build_world(Settings(home=home, database_url=url), stage_settings)
-        yield built
-        built.store.close()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 def _rows_of(world: World, table: sa.Table, document_id: int) -> list[sa.Row]:  # type: ignore[type-arg]

@@ -3,16 +3,13 @@ center with two members, shared by a module's read-only tests."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from tests.conftest import POSTGRES_URL, SKIP_POSTGRES, Backend, _admin_url
+from tests.conftest import Backend, make_backend
 
 from jic.analyse.ledger import assign_propositions
 from jic.analyse.story_run import assign_stories
@@ -118,26 +115,6 @@ def build_center(backend: Backend, cache: Settings) -> Center:
     return Center(backend, store, tokens, hidden)
 
 
-def _module_backend(name: str, tmp: Path) -> Iterator[Backend]:
-    if name == "sqlite":
-        yield Backend("sqlite", Settings(home=tmp / "home"))
-        return
-    if not POSTGRES_URL:
-        pytest.skip(SKIP_POSTGRES)
-    schema = f"jic_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    try:
-        yield Backend("postgres", Settings(home=tmp / "home", database_url=url))
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
@@ -147,7 +124,7 @@ def center(
     stage_settings: Settings,
 ) -> Iterator[Center]:
     """A processed center for the tests of one module (read-only: do not write to it)."""
-    for backend in _module_backend(request.param, tmp_path_factory.mktemp("center")):
+    for backend in make_backend(request.param, tmp_path_factory.mktemp("center")):
         built = build_center(backend, stage_settings)
         try:
             yield built
