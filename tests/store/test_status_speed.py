@@ -11,8 +11,9 @@ from tests.store.test_documents import offer, put
 
 from jic.center.policy import Viewer
 from jic.store import documents as repo
+from jic.store import views
 from jic.store.database import Store
-from jic.store.schema import documents, members, sources
+from jic.store.schema import doc_entities, documents, members, sources
 from jic.store.times import now
 from jic.store.visibility import OPERATOR, Reader, visible
 
@@ -94,3 +95,34 @@ def test_status_counts_in_one_pass_as_counted_separately(store: Store) -> None:
     assert everything.documents == len(ROWS) + 1
     assert (everything.lossy, everything.versions) == (2, 1)
     assert dict(everything.by_source) == {"wire": 3, "(no source)": 3, "radio": 2}
+
+
+def test_top_entities_count_the_documents_in_scope_only(store: Store) -> None:
+    _fill(store)
+    outsider = Reader(Viewer(user_id=4242, member_id=4242, role="analyst"))
+    with store.write() as connection:
+        ids = list(connection.execute(select(documents.c.id).order_by(documents.c.id)).scalars())
+        for n, doc_id in enumerate(ids):
+            for key in ("ORG:un", "LOC:basra", "PER:x")[: 1 + n % 3]:
+                connection.execute(
+                    doc_entities.insert().values(
+                        document_id=doc_id, entity_key=key, name=key[4:], type=key[:3], mentions=2
+                    )
+                )
+    for reader in (OPERATOR, outsider):
+        with store.read() as connection:
+            seen = set(
+                connection.execute(
+                    select(documents.c.id).where(visible(connection, reader))
+                ).scalars()
+            )
+            rows = views.top_entities(connection, [visible(connection, reader)], None, None, 2)
+            every = views.top_entities(connection, [visible(connection, reader)], None, None, 9)
+        want: dict[str, int] = {}
+        for n, doc_id in enumerate(ids):
+            for key in ("ORG:un", "LOC:basra", "PER:x")[: 1 + n % 3]:
+                want[key] = want.get(key, 0) + (doc_id in seen)
+        ranked = sorted(want.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert [(r["entity_key"], r["documents"]) for r in every] == ranked
+        assert [r["mentions"] for r in every] == [2 * n for _, n in ranked]
+        assert [r["entity_key"] for r in rows] == [key for key, _ in ranked[:2]]

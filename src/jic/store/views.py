@@ -504,6 +504,11 @@ def place_documents(
 # Graph reads ------------------------------------------------------------------
 
 
+def in_scope(where: Sequence[Any], since: datetime | None, until: datetime | None) -> Any:
+    """The ids of the documents in scope, as a subquery for ``IN``."""
+    return select(documents.c.id).where(*where, *between(DOCUMENT_TIME, since, until))
+
+
 def top_entities(
     connection: Connection,
     where: Sequence[Any],
@@ -514,7 +519,10 @@ def top_entities(
 ) -> list[dict[str, Any]]:
     """Entities in scope by how many documents mention them; ``must`` keys are kept
     even when they would fall past ``limit``."""
-    count = func.count(func.distinct(doc_entities.c.document_id))
+    # A row per (document, entity) is the primary key, so count(*) counts documents.
+    # The policy and scope pick the documents first, once each (an IN list), rather
+    # than once per mention row in a join that the planner may drive from the entities.
+    count = func.count()
     base = (
         select(
             doc_entities.c.entity_key,
@@ -523,8 +531,7 @@ def top_entities(
             count.label("documents"),
             func.sum(doc_entities.c.mentions).label("mentions"),
         )
-        .select_from(doc_entities.join(documents, documents.c.id == doc_entities.c.document_id))
-        .where(*where, *between(DOCUMENT_TIME, since, until))
+        .where(doc_entities.c.document_id.in_(in_scope(where, since, until)))
         .group_by(doc_entities.c.entity_key)
     )
     rows = [
