@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
@@ -238,8 +238,17 @@ def authenticate(connection: Connection, token: str) -> User:
     user = _user(user_row)
     if user.disabled:
         raise TokenRefused("the token's user is disabled", "ask an officer of your member")
-    connection.execute(api_tokens.update().where(api_tokens.c.id == row.id).values(last_used_at=at))
+    used = maybe_utc(row.last_used_at)
+    # Noted at most once a minute (as web sessions note theirs), so that a burst of
+    # reads with one token is not a burst of writes.
+    if used is None or used + TOKEN_TOUCH_EVERY <= at:
+        connection.execute(
+            api_tokens.update().where(api_tokens.c.id == row.id).values(last_used_at=at)
+        )
     return user
+
+
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)  # how often a token's last_used_at is written
 
 
 MIN_PASSWORD = 12
