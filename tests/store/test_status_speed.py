@@ -3,6 +3,7 @@ must be what counting each one separately gives, on both backends."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,3 +127,36 @@ def test_top_entities_count_the_documents_in_scope_only(store: Store) -> None:
         assert [(r["entity_key"], r["documents"]) for r in every] == ranked
         assert [r["mentions"] for r in every] == [2 * n for _, n in ranked]
         assert [r["entity_key"] for r in rows] == [key for key, _ in ranked[:2]]
+
+
+def test_a_period_uses_the_publication_time_else_the_ingestion_time(store: Store) -> None:
+    # between() spells COALESCE(published_at, ingested_at) so an index can serve it:
+    # the bounds (since inclusive, until exclusive) must hold on both branches.
+    _fill(store)
+    since, until = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 8, tzinfo=UTC)
+    times = [  # (published, ingested)
+        (since, until),  # published on the first instant: in
+        (until, since),  # published on the end: out, whatever the ingestion
+        (None, since),  # no publication time, ingested on the first instant: in
+        (None, until),  # ingested on the end: out
+        (since - timedelta(seconds=1), since),  # published before: out
+        (None, until - timedelta(seconds=1)),  # in
+        (until - timedelta(seconds=1), datetime(2020, 1, 1, tzinfo=UTC)),  # in
+        (None, datetime(2020, 1, 1, tzinfo=UTC)),  # out
+    ]
+    with store.write() as connection:
+        ids = list(connection.execute(select(documents.c.id).order_by(documents.c.id)).scalars())
+        for doc_id, (published, ingested) in zip(ids, times, strict=True):
+            connection.execute(
+                sa.update(documents)
+                .where(documents.c.id == doc_id)
+                .values(published_at=published, ingested_at=ingested)
+            )
+    inside = {ids[n] for n in (0, 2, 5, 6)}
+    with store.read() as connection:
+        found = set(connection.execute(views.in_scope([], since, until)).scalars())
+        after = set(connection.execute(views.in_scope([], since, None)).scalars())
+        before = set(connection.execute(views.in_scope([], None, until)).scalars())
+    assert found == inside
+    assert after == inside | {ids[1], ids[3]}
+    assert before == inside | {ids[4], ids[7]}
