@@ -1,4 +1,4 @@
-"""Every export validates against docs/export-schema.json, processed or not, and the
+"""Every export validates against src/jic/data/export-schema.json, processed or not, and the
 claims and events exports obey the sharing policy as the document export does."""
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from jic.cli import app
 from jic.interop.export import CLAIM_FIELDS, DOCUMENT_FIELDS, EVENT_FIELDS, SCHEMA_VERSION
 from jic.settings import Settings
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "export-schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "src" / "jic" / "data" / "export-schema.json").read_text()
+)
 runner = CliRunner()
 
 TALKS = (

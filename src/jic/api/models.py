@@ -1,6 +1,6 @@
 """The API's response models, so that the OpenAPI schema says exactly what comes back.
 
-The document record is not here: it is the export schema (docs/export-schema.json),
+The document record is not here: it is the export schema (src/jic/data/export-schema.json),
 put into the OpenAPI components by ``jic.api.openapi``, so the API and the export
 cannot drift apart.
 """

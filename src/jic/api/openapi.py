@@ -1,7 +1,7 @@
 """The OpenAPI document: FastAPI's, plus the document record from the export schema.
 
 ``GET /api/v1/documents/{id}`` answers with exactly what ``jic export documents``
-writes, so its schema is the export schema (docs/export-schema.json, JSON Schema
+writes, so its schema is the export schema (jic/data/export-schema.json, JSON Schema
 2020-12, which OpenAPI 3.1 speaks): its ``$defs`` become components named
 ``Export_<name>`` and the record itself ``DocumentRecord``. A test validates real
 answers against it, as the export tests validate real exports.
@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 RECORD = "DocumentRecord"
-EXPORT_SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "export-schema.json"
+EXPORT_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "export-schema.json"
 
 DOCUMENT_RECORD: dict[str, Any] = {
     "description": "The document and what processing found in it (the export record)",
@@ -44,10 +44,8 @@ def _rewrite(node: Any) -> Any:
 
 @cache
 def export_components() -> dict[str, Any]:
-    """The export schema as OpenAPI components (a plain object when the schema file is
-    not beside the code, as in an installed wheel)."""
-    if not EXPORT_SCHEMA.exists():
-        return {RECORD: {"type": "object", "description": "see docs/export-schema.json"}}
+    """The export schema (package data, so installed wheels carry it too) as OpenAPI
+    components."""
     schema = json.loads(EXPORT_SCHEMA.read_text(encoding="utf-8"))
     definitions = schema.pop("$defs", {})
     for key in ("$schema", "$id"):

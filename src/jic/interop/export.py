@@ -1,6 +1,6 @@
 """Exports of documents as JSON Lines or CSV, with what processing found in them.
 
-One JSON object per document; its shape is the export schema, docs/export-schema.json
+One JSON object per document; its shape is the export schema, src/jic/data/export-schema.json
 (JSON Schema, versioned by ``SCHEMA_VERSION``; a test validates exports against it).
 Timestamps are ISO 8601 in UTC with a trailing Z. ``text`` is the clean text once the
 ``clean`` stage has run (the raw text before), and every span in ``entities``,
