@@ -150,8 +150,8 @@ def main() -> None:
 {table}
 
 - Issue 4: jic / spaCy throughput = **{ratio:.2f}** (target ≥ 1.0).
-- Issue 5: claims + events add **{extra:.0%}** to processing time (target ≤ 40%){
-            f"; in CPU time of the process, **{extra_cpu:.0%}**" if extra_cpu is not None else ""
+- Issue 5: claims + events add **{extra:.1%}** to processing time (target ≤ 40%){
+            f"; in CPU time of the process, **{extra_cpu:.1%}**" if extra_cpu is not None else ""
         }.
   CPU seconds: spaCy {spacy["cpu"]:.1f}, issue 4 stages {issue4["cpu"]:.1f}, all stages
   {everything["cpu"]:.1f}. The three runs follow one another, so load from other jobs can
