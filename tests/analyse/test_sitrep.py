@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.analyse.test_views import World, _postgres_world, build_world
-from tests.conftest import POSTGRES_URL, SKIP_POSTGRES
+from tests.analyse.test_views import World, build_world
+from tests.conftest import make_backend
 
 from jic.analyse import ledger
 from jic.analyse import sitrep as sitrep_view
@@ -39,18 +39,11 @@ def world(
     tmp_path_factory: pytest.TempPathFactory,
     stage_settings: Settings,
 ) -> Iterator[World]:
-    home = tmp_path_factory.mktemp("sitrep") / "home"
-    if request.param == "sqlite":
-        built = build_world(Settings(home=home), stage_settings)
+    for backend in make_backend(request.param, tmp_path_factory.mktemp("sitrep")):
+        built = build_world(backend.settings, stage_settings)
         ledger.assign_propositions(built.store)
         yield built
         built.store.close()
-        return
-    if not POSTGRES_URL:
-        pytest.skip(SKIP_POSTGRES)
-    for built in _postgres_world(home, stage_settings):
-        ledger.assign_propositions(built.store)
-        yield built
 
 
 def _build(world: World, reader: Reader, place: str | None = None) -> sitrep_view.Sitrep:
