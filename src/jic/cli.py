@@ -775,7 +775,7 @@ def sources_set(
     change: str | None = None if no_group else (group if group is not None else source_repo.KEEP)
     with _store(ctx) as store:
         user = acting_user(ctx, store)
-        actor = audit.Actor(member=user.member, user=user.name) if user else audit.Actor()
+        actor = audit.Actor.of(user)
         with store.write() as connection:
             source = source_repo.update(
                 connection, name, actor=actor, user=user, reliability=reliability, group=change

@@ -52,10 +52,6 @@ def acting_user(ctx: typer.Context, store: Store) -> user_repo.User | None:
     return user
 
 
-def _actor(user: user_repo.User | None) -> audit.Actor:
-    return audit.Actor(member=user.member, user=user.name) if user else audit.Actor()
-
-
 def _officer_of(user: user_repo.User | None, member: str) -> None:
     """The operator, or an officer of ``member``, may administer its users and tokens."""
     if user is not None and not (user.role == "officer" and user.member == member):
@@ -134,7 +130,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
                 note_handovers(connection, rotation, at)
                 require_chair(rotation, user, at, "admitting a member")
                 member = member_repo.add_member(
-                    connection, name, in_rotation=in_rotation, actor=_actor(user)
+                    connection, name, in_rotation=in_rotation, actor=audit.Actor.of(user)
                 )
         out.print(f"Admitted {escape(member.name)}" + (" into the rotation" if in_rotation else ""))
 
@@ -152,7 +148,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
             with store.write() as connection:
                 owner = member_repo.get_member(connection, member)
                 user = user_repo.add_user(
-                    connection, name, member=owner, role=role, actor=_actor(acting)
+                    connection, name, member=owner, role=role, actor=audit.Actor.of(acting)
                 )
         out.print(f"Added {escape(user.name)} ({user.role}) to {escape(user.member)}")
 
@@ -174,7 +170,9 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
             else:
                 password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
             with store.write() as connection:
-                user_repo.set_password(connection, target.name, password, actor=_actor(acting))
+                user_repo.set_password(
+                    connection, target.name, password, actor=audit.Actor.of(acting)
+                )
         out.print(f"Set the password of {escape(name)}")
 
     @users_app.command("list")
@@ -195,7 +193,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
         with store_of(ctx) as store:
             acting, _target = _administer(ctx, store, name)
             with store.write() as connection:
-                user_repo.disable_user(connection, name, actor=_actor(acting))
+                user_repo.disable_user(connection, name, actor=audit.Actor.of(acting))
         out.print(f"Disabled {escape(name)}")
 
     @tokens_app.command("create")
@@ -214,7 +212,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
                     owner,
                     name=name,
                     expires_at=parse_when(expires) if expires else None,
-                    actor=_actor(acting),
+                    actor=audit.Actor.of(acting),
                 )
         out.print(f"Token for {escape(owner.name)} (shown once, keep it safe):")
         out.print(plaintext, highlight=False, soft_wrap=True)
@@ -253,7 +251,7 @@ def register(app: typer.Typer, group: type, store_of: Any, out: Any) -> None:
                 member = user_repo.get_user(connection, owner).member
             _officer_of(acting, member)
             with store.write() as connection:
-                user_repo.revoke_token(connection, prefix, actor=_actor(acting))
+                user_repo.revoke_token(connection, prefix, actor=audit.Actor.of(acting))
         out.print(f"Revoked {escape(prefix)}")
 
     @app.command()

@@ -720,7 +720,7 @@ def set_grade(
     )
     audit.append(
         connection,
-        audit.Actor(member=user.member, user=user.name),
+        audit.Actor.of(user),
         "proposition.grade",
         object_type="proposition",
         object_id=proposition_id,

@@ -383,10 +383,6 @@ def _from_row(row: repo.SitrepRow) -> Sitrep:
     )
 
 
-def _actor(user: User | None) -> audit.Actor:
-    return audit.Actor(member=user.member, user=user.name) if user else audit.Actor()
-
-
 def _reader_of(user: User | None) -> Reader:
     return OPERATOR if user is None else Reader(user.viewer)
 
@@ -420,7 +416,7 @@ def save(
     )
     audit.append(
         connection,
-        _actor(user),
+        audit.Actor.of(user),
         "sitrep.create",
         object_type="sitrep",
         object_id=sitrep_id,
@@ -465,7 +461,7 @@ def submit(
     when = (at or datetime.now(UTC)).replace(microsecond=0)
     repo.update(connection, sitrep_id, {"status": "submitted", "submitted_at": when})
     audit.append(
-        connection, _actor(user), "sitrep.submit", object_type="sitrep", object_id=sitrep_id
+        connection, audit.Actor.of(user), "sitrep.submit", object_type="sitrep", object_id=sitrep_id
     )
     return get(connection, _reader_of(user), sitrep_id)
 
@@ -502,7 +498,7 @@ def approve(
     )
     audit.append(
         connection,
-        _actor(user),
+        audit.Actor.of(user),
         "sitrep.approve",
         object_type="sitrep",
         object_id=sitrep_id,

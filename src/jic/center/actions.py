@@ -81,7 +81,7 @@ def change_tlp(connection: Connection, user: User, document_id: int, new: TLP, i
     )
     audit.append(
         connection,
-        audit.Actor(member=user.member, user=user.name),
+        audit.Actor.of(user),
         "document.share",
         object_type="document",
         object_id=document_id,
@@ -114,7 +114,7 @@ def watch(
     )
     audit.append(
         connection,
-        audit.Actor(member=user.member, user=user.name),
+        audit.Actor.of(user),
         "watchlist.add",
         object_type="watchlist",
         object_id=f"{kind}:{value}",
@@ -135,7 +135,7 @@ def unwatch(connection: Connection, user: User, kind: str, value: str, at: datet
         raise NotFoundError(f"the watchlist has no {kind} {value!r}", "see `jic watchlist list`")
     audit.append(
         connection,
-        audit.Actor(member=user.member, user=user.name),
+        audit.Actor.of(user),
         "watchlist.remove",
         object_type="watchlist",
         object_id=f"{kind}:{value}",

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, select, text
 
@@ -45,12 +45,26 @@ def _hashed_fields(row: Any) -> dict[str, Any]:
     }
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def member(self) -> str: ...
+
+
 @dataclass(slots=True)
 class Actor:
     """Who did something: a user of a member, or jic itself (``user`` None)."""
 
     member: str | None = None
     user: str | None = None
+
+    @classmethod
+    def of(cls, user: _Named | None) -> Actor:
+        """The actor for a user (anything with ``name`` and ``member``), or jic itself
+        (the local operator) for None."""
+        return cls(member=user.member, user=user.name) if user is not None else cls()
 
 
 def append(

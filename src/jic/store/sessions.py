@@ -103,7 +103,7 @@ def open_session(
     )
     audit.append(
         connection,
-        audit.Actor(member=user.member, user=user.name),
+        audit.Actor.of(user),
         "session.open",
         object_type="user",
         object_id=user.id,
@@ -170,7 +170,7 @@ def revoke(connection: Connection, session: WebSession) -> None:
     )
     audit.append(
         connection,
-        audit.Actor(member=session.user.member, user=session.user.name),
+        audit.Actor.of(session.user),
         "session.close",
         object_type="user",
         object_id=session.user.id,

@@ -25,10 +25,6 @@ router = APIRouter(include_in_schema=False)
 CALENDAR_TERMS = 8
 
 
-def _actor(who: auth.PageUser) -> audit.Actor:
-    return audit.Actor(member=who.user.member, user=who.user.name)
-
-
 @router.get("/center", response_class=HTMLResponse)
 def center(request: Request, store: StoreDep, who: WhoDep) -> HTMLResponse:
     now = datetime.now(UTC)
@@ -105,7 +101,7 @@ def add_source(
     )
     with store.write() as connection:
         owner = member_repo.get_member(connection, who.user.member)
-        added = source_repo.add(connection, new, owner=owner, actor=_actor(who))
+        added = source_repo.add(connection, new, owner=owner, actor=audit.Actor.of(who.user))
     return _back("/sources", f"Added source {added.name}")
 
 
@@ -121,7 +117,7 @@ def set_reliability(
     auth.require_form_csrf(request, store, who, csrf_token)
     with store.write() as connection:
         source_repo.update(
-            connection, name, actor=_actor(who), user=who.user, reliability=reliability
+            connection, name, actor=audit.Actor.of(who.user), user=who.user, reliability=reliability
         )
     return _back("/sources", f"Source {name} is now graded {reliability.upper()}")
 
