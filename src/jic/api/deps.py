@@ -84,8 +84,7 @@ def get_caller(request: Request, store: StoreDep, settings: SettingsDep) -> Call
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRefused("only bearer tokens are accepted", "send Authorization: Bearer TOKEN")
-    with store.write() as connection:  # writes last_used_at
-        user = user_repo.authenticate(connection, token.strip())
+    user = user_repo.authenticate_in(store, token.strip())
     request.state.user = user
     key = "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:16]
     return Caller(Reader(user.viewer, publish_clear=settings.publish_clear), user, key)

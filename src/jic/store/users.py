@@ -24,7 +24,7 @@ from jic.center.secrets import (
 )
 from jic.errors import AccessError, InputError, NotFoundError
 from jic.store import audit
-from jic.store.database import new_id
+from jic.store.database import Store, new_id
 from jic.store.members import Member, member_by_id
 from jic.store.schema import api_tokens, members, users
 from jic.store.times import maybe_utc, now
@@ -222,7 +222,27 @@ def revoke_token(connection: Connection, prefix: str, *, actor: audit.Actor) -> 
 
 def authenticate(connection: Connection, token: str) -> User:
     """The user a bearer token stands for; raises TokenRefused (never says which part
-    was wrong beyond what the holder of the token may know)."""
+    was wrong beyond what the holder of the token may know). Notes the token's use."""
+    user, due = _check_token(connection, token)
+    if due is not None:
+        _touch_token(connection, due)
+    return user
+
+
+def authenticate_in(store: Store, token: str) -> User:
+    """``authenticate`` for one request: the token is checked on a read connection, and
+    a write transaction is opened only when its last use is due to be noted, so that
+    requests do not queue for the write lock (SQLite) to read."""
+    with store.read() as connection:
+        user, due = _check_token(connection, token)
+    if due is not None:
+        with store.write() as connection:
+            _touch_token(connection, due)
+    return user
+
+
+def _check_token(connection: Connection, token: str) -> tuple[User, int | None]:
+    """The token's user, and the token's id when its last use should be noted now."""
     row = connection.execute(
         select(api_tokens).where(api_tokens.c.token_hash == hash_token(token))
     ).first()
@@ -241,11 +261,14 @@ def authenticate(connection: Connection, token: str) -> User:
     used = maybe_utc(row.last_used_at)
     # Noted at most once a minute (as web sessions note theirs), so that a burst of
     # reads with one token is not a burst of writes.
-    if used is None or used + TOKEN_TOUCH_EVERY <= at:
-        connection.execute(
-            api_tokens.update().where(api_tokens.c.id == row.id).values(last_used_at=at)
-        )
-    return user
+    due = used is None or used + TOKEN_TOUCH_EVERY <= at
+    return user, (row.id if due else None)
+
+
+def _touch_token(connection: Connection, token_id: int) -> None:
+    connection.execute(
+        api_tokens.update().where(api_tokens.c.id == token_id).values(last_used_at=now())
+    )
 
 
 TOKEN_TOUCH_EVERY = timedelta(minutes=1)  # how often a token's last_used_at is written

@@ -139,8 +139,7 @@ def page_user(request: Request, store: Store) -> PageUser:
             raise user_repo.TokenRefused(
                 "only bearer tokens are accepted", "send Authorization: Bearer TOKEN"
             )
-        with store.write() as connection:
-            user = user_repo.authenticate(connection, token.strip())
+        user = user_repo.authenticate_in(store, token.strip())
         reader = Reader(user.viewer, publish_clear=_settings(request).publish_clear)
         return PageUser(user, reader, "", None)
     session = _live_session(request, store)
