@@ -185,10 +185,10 @@ def test_the_api_helpers_read_the_cookie(client: TestClient, center: Store) -> N
         }
         return Request(scope)
 
-    with center.write() as connection:
-        reader = reader_from_cookie(request("GET", []), connection)
-        assert reader is not None and reader.viewer is not None
-        assert reader.viewer.role == "analyst"
+    reader = reader_from_cookie(request("GET", []), center)
+    assert reader is not None and reader.viewer is not None
+    assert reader.viewer.role == "analyst"
+    with center.read() as connection:
         check_csrf(request("POST", [(b"x-csrf-token", csrf.encode())]), connection)
         with pytest.raises(CsrfRefused):
             check_csrf(request("POST", []), connection)

@@ -26,8 +26,6 @@ from jic.store.database import Store
 from jic.store.users import TokenRefused, User
 from jic.store.visibility import Reader
 
-UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
 
 def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
@@ -58,21 +56,22 @@ def _cookie_caller(request: Request, store: Store) -> Caller | None:
     methods must also carry the session's CSRF token and come from this site."""
     from jic.web import auth as web_auth  # the web face owns sessions
 
-    if not request.cookies.get(web_auth.COOKIE):
+    reader = web_auth.reader_from_cookie(request, store)
+    if reader is None:
         return None
-    with store.write() as connection:  # a session's last use is recorded
-        reader = web_auth.reader_from_cookie(request, connection)
-        if reader is None:
-            return None
-        web_auth.check_csrf(request, connection)
+    if request.method.upper() not in web_auth.SAFE_METHODS:
+        with store.read() as connection:
+            web_auth.check_csrf(request, connection)
     user: User = request.state.user
     session = request.cookies[web_auth.COOKIE]
     return Caller(reader, user, "session:" + hashlib.sha256(session.encode()).hexdigest()[:16])
 
 
 def get_caller(request: Request, store: StoreDep, settings: SettingsDep) -> Caller:
-    header = request.headers.get("authorization", "")
-    if not header:
+    from jic.web import auth as web_auth
+
+    token = web_auth.bearer_token(request)
+    if token is None:
         from_cookie = _cookie_caller(request, store)
         if from_cookie is not None:
             return from_cookie
@@ -81,12 +80,9 @@ def get_caller(request: Request, store: StoreDep, settings: SettingsDep) -> Call
         raise TokenRefused(
             "this center needs a token", "send Authorization: Bearer TOKEN (jic tokens create)"
         )
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenRefused("only bearer tokens are accepted", "send Authorization: Bearer TOKEN")
-    user = user_repo.authenticate_in(store, token.strip())
+    user = user_repo.authenticate_in(store, token)
     request.state.user = user
-    key = "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:16]
+    key = "token:" + hashlib.sha256(token.encode()).hexdigest()[:16]
     return Caller(Reader(user.viewer, publish_clear=settings.publish_clear), user, key)
 
 

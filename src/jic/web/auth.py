@@ -11,8 +11,8 @@
   foreign site cannot make a browser send, so it needs no CSRF token). Anyone else is
   sent to ``/login``.
 
-The API calls :func:`reader_from_cookie` and :func:`check_csrf` for cookie-authenticated
-calls.
+The API calls :func:`bearer_token`, :func:`reader_from_cookie` and :func:`check_csrf`, so
+a token or a cookie is read the same way by the pages and the API.
 """
 
 from __future__ import annotations
@@ -87,16 +87,28 @@ def session_from_cookie(
     return session
 
 
-def reader_from_cookie(request: Request, connection: Connection) -> Reader | None:
+def reader_from_cookie(request: Request, store: Store) -> Reader | None:
     """The Reader of the signed-in user whose session cookie the request carries, or
-    None when it carries none that is live. Pass a write connection: the session's
-    last use is noted. Sets ``request.state.user`` and ``request.state.web_session``."""
-    session = session_from_cookie(request, connection)
+    None when it carries none that is live (the session's last use is noted when due).
+    Sets ``request.state.user`` and ``request.state.web_session``."""
+    session = live_session(request, store)
     if session is None:
         return None
-    request.state.user = session.user
-    request.state.web_session = session
     return Reader(session.user.viewer, publish_clear=_settings(request).publish_clear)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, None without the header;
+    any other scheme, or an empty token, is refused."""
+    header = request.headers.get("authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise user_repo.TokenRefused(
+            "only bearer tokens are accepted", "send Authorization: Bearer TOKEN"
+        )
+    return token.strip()
 
 
 def check_csrf(request: Request, connection: Connection, presented: str | None = None) -> None:
@@ -132,34 +144,35 @@ def _same_origin(request: Request) -> None:
 
 def page_user(request: Request, store: Store) -> PageUser:
     """Who reads this page; raises SignInRequired (the pages send that to /login)."""
-    header = request.headers.get("authorization", "")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise user_repo.TokenRefused(
-                "only bearer tokens are accepted", "send Authorization: Bearer TOKEN"
-            )
-        user = user_repo.authenticate_in(store, token.strip())
+    token = bearer_token(request)
+    if token is not None:
+        user = user_repo.authenticate_in(store, token)
         reader = Reader(user.viewer, publish_clear=_settings(request).publish_clear)
         return PageUser(user, reader, "", None)
-    session = _live_session(request, store)
+    session = live_session(request, store)
     if session is None:
         raise SignInRequired("this page needs a signed-in user", "sign in at /login")
-    request.state.user = session.user
-    request.state.web_session = session
     reader = Reader(session.user.viewer, publish_clear=_settings(request).publish_clear)
     csrf = session_repo.csrf_token(request.cookies.get(COOKIE, ""))
     return PageUser(session.user, reader, csrf, session)
 
 
-def _live_session(request: Request, store: Store) -> WebSession | None:
-    # Most page views only read: look up on a read connection, write only when the
-    # session's last use is old enough to be worth noting.
+def live_session(request: Request, store: Store) -> WebSession | None:
+    """The live session the request's cookie names, or None; sets
+    ``request.state.user`` and ``request.state.web_session``. Most requests only read:
+    the lookup is on a read connection, and a write is opened only when the session's
+    last use is old enough to be worth noting."""
+    if not request.cookies.get(COOKIE):
+        return None
     with store.read() as connection:
         session = session_from_cookie(request, connection, touch=False)
-    if session is not None and session_repo.needs_touch(session):
+    if session is None:
+        return None
+    if session_repo.needs_touch(session):
         with store.write() as connection:
             session_repo.touch(connection, session)
+    request.state.user = session.user
+    request.state.web_session = session
     return session
 
 
