@@ -15,7 +15,7 @@ from jic.process.gazetteer import (
     normalise_name,
     territory_centre,
 )
-from jic.process.places import Geocoder, Mention, Place, distance_km
+from jic.process.places import Geocoder, GeocoderOptions, Mention, Place, distance_km
 
 
 @pytest.fixture(scope="module")
@@ -256,6 +256,32 @@ def test_part_of_a_name_counts_only_in_the_documents_countries(geocoder: Geocode
     )
     assert birmingham is not None and birmingham.country == "GB"
     assert midlands is not None and midlands.country == "GB"
+
+
+def test_a_small_town_abroad_is_read_as_a_local_name(gazetteer: Gazetteer) -> None:
+    # cities15000 holds "Hammersmith" only as an alternate name of a Massachusetts town
+    # of 27,000; the limit is raised to that size because this gazetteer has no smaller
+    # towns (the default, 5,000, is for cities500).
+    text = "Firefighters closed roads in Hammersmith, west London, on Sunday."
+    mentions = mentions_of(text, "Hammersmith", "London")
+    for limit, abroad in ((0, True), (50_000, False)):
+        geocoder = Geocoder(gazetteer, options=GeocoderOptions(remote_population=limit))
+        hammersmith = geocoder.resolve(mentions, context=text)[0]
+        assert hammersmith is not None and (hammersmith.country == "US") is abroad
+    assert hammersmith.approximate
+    assert distance_km(hammersmith.lat, hammersmith.lon, 51.51, -0.13) < 30  # by London
+
+
+def test_a_small_town_in_a_country_the_story_names_is_kept(gazetteer: Gazetteer) -> None:
+    geocoder = Geocoder(gazetteer, options=GeocoderOptions(remote_population=50_000))
+    for text, kept in (
+        ("Police patrolled Kilburn in Britain on Monday.", True),
+        ("Police patrolled Kilburn in Iraq on Monday.", False),
+    ):
+        country = "Britain" if kept else "Iraq"
+        kilburn = geocoder.resolve(mentions_of(text, "Kilburn", country), context=text)[0]
+        assert kilburn is not None and kilburn.approximate is not kept
+        assert kilburn.country == ("GB" if kept else "IQ")
 
 
 def test_an_arabic_town_is_found_without_its_article(geocoder: Geocoder) -> None:

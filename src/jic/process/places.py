@@ -187,6 +187,9 @@ class GeocoderOptions:
     near_context: float = 2.0
     qualifier: float = 10.0
     near_km: float = 300.0
+    # A town smaller than this, in a country nothing else in the document points to,
+    # is read as an unknown local name (0 turns the rule off): see _drop_remote_towns.
+    remote_population: int = 5000
     fallback_to_focus: bool = True
 
 
@@ -301,6 +304,7 @@ class Geocoder:
         for group in groups.values():
             group.chosen = max(group.candidates, key=self._prior, default=None)
         self._drop_foreign_parts(groups, extra)
+        self._drop_remote_towns(groups, extra)
         for _ in range(2):
             for group in groups.values():
                 if len(group.candidates) > 1:
@@ -344,6 +348,29 @@ class Geocoder:
                 or not c.record.country
             ]
             group.chosen = max(group.candidates, key=self._prior, default=None)
+
+    def _drop_remote_towns(self, groups: dict[str, _Group], extra: Counter[str]) -> None:
+        """A small town in a country that nothing else in the document points to is more
+        likely a street, building or village the gazetteer does not know than that town:
+        "Piccadilly" in a London story is not a hamlet in Western Australia. Such a name
+        is treated as unknown, and so placed near the places around it."""
+        limit = self.options.remote_population
+        if limit <= 0:
+            return
+        country_of = {
+            key: group.chosen.record.country
+            for key, group in groups.items()
+            if group.chosen is not None and not group.chosen.partial
+        }
+        for key, group in groups.items():
+            countries = set(extra) | {c for k, c in country_of.items() if k != key}
+            countries.discard("")
+            if (
+                countries
+                and group.candidates
+                and all(_remote(c.record, countries, limit) for c in group.candidates)
+            ):
+                group.candidates, group.chosen = [], None
 
     def _groups(self, mentions: Sequence[Mention]) -> dict[str, _Group]:
         groups: dict[str, _Group] = {}
@@ -557,6 +584,15 @@ def _nearest_local(group: _Group, groups: dict[str, _Group]) -> GazetteerRecord 
         if best is None or gap < best[0]:
             best = (gap, record)
     return best[1] if best else None
+
+
+def _remote(record: GazetteerRecord, countries: set[str], limit: int) -> bool:
+    """A town under ``limit`` people outside every country the document points to."""
+    return (
+        record.feature_class == "P"
+        and record.population < limit
+        and record.country not in countries
+    )
 
 
 def _towns_before_their_provinces(found: list[_Candidate]) -> list[_Candidate]:
