@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,49 @@ def test_find_toponyms_keeps_demonyms_apart_from_places(geocoder: Geocoder, nlp)
     assert not {"Iraq", "Russia"} & names
     mosul = next(p for p in found.places if p.name == "Mosul")
     assert text[slice(*mosul.mentions[0])] == "Mosul"
+
+
+@dataclass
+class Entity:
+    """What the geocoder reads of a spaCy entity, for texts whose labels we choose."""
+
+    text: str
+    start_char: int
+    end_char: int
+    label_: str
+
+
+class Parsed:
+    def __init__(self, text: str, *labelled: tuple[str, str]) -> None:
+        self.ents = []
+        for name, label in labelled:
+            start = text.index(name)
+            self.ents.append(Entity(name, start, start + len(name), label))
+
+
+def test_a_toponym_span_leaves_out_the_article_and_possessive(geocoder: Geocoder) -> None:
+    text = "Talks between the United States' envoy and Orange County’s sheriff stalled."
+    parsed = Parsed(text, ("the United States'", "GPE"), ("Orange County’s", "GPE"))
+    found = geocoder.find_toponyms(text, parsed)
+    spans = sorted(text[s:e] for place in found.places for s, e in place.mentions)
+    assert spans == ["Orange County", "United States"]
+
+
+def test_countries_and_provinces_tagged_as_organisations_or_people_are_places(
+    geocoder: Geocoder,
+) -> None:
+    text = "The EU and Tamil Nadu signed; Chad Smith and Centre FC did not. Written in English."
+    parsed = Parsed(
+        text,
+        ("EU", "ORG"),
+        ("Tamil Nadu", "PERSON"),
+        ("Chad", "PERSON"),
+        ("Centre", "ORG"),
+        ("English", "LANGUAGE"),
+    )
+    found = geocoder.find_toponyms(text, parsed)
+    assert sorted(m.text for m in found.mentions) == ["EU", "Tamil Nadu"]
+    assert not found.demonyms  # a language is not a demonym
 
 
 def test_find_toponyms_scans_arabic_and_russian_text(geocoder: Geocoder) -> None:

@@ -1,6 +1,7 @@
 """Toponyms in a document → places (GeoNames-style records), and demonyms → countries.
 
-    find_toponyms(text)            detect: spaCy NER (GPE, LOC, FAC; NORP for demonyms)
+    find_toponyms(text)            detect: spaCy NER (GPE, LOC, FAC; NORP for demonyms;
+        │                          ORG, PERSON named like a country or province)
         │                          or, without an English model, a gazetteer scan
         ▼                          (Arabic, Persian, Russian names)
     resolve(mentions, context)     choose one gazetteer record per mention
@@ -42,7 +43,9 @@ from jic.process.gazetteer import (
 )
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-DEMONYM_LABELS = ("NORP", "GPE", "LANGUAGE")
+DEMONYM_LABELS = ("NORP", "GPE")
+# NER labels under which a country's or province's own name is still read as a place.
+RESCUED_LABELS = ("ORG", "PERSON")
 EARTH_RADIUS_KM = 6371.0
 
 # Words that name the kind of place rather than the place: "Afrin District" is near
@@ -507,18 +510,41 @@ class Geocoder:
     def _from_entities(self, ents: Sequence[SpacyEntity]) -> tuple[list[Mention], list[Mention]]:
         mentions, demonyms = [], []
         for ent in ents:
-            mention = Mention(ent.text, ent.start_char, ent.end_char, ent.label_)
-            if ent.label_ in DEMONYM_LABELS and self.gazetteer.demonym(ent.text) is not None:
+            mention = _trimmed(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
+            if mention is None:
+                continue
+            if ent.label_ in DEMONYM_LABELS and self.gazetteer.demonym(mention.text) is not None:
                 demonyms.append(mention)
-            elif ent.label_ in PLACE_LABELS and self._keep(mention):
+            elif self._keep(mention):
                 mentions.append(mention)
         return mentions, demonyms
 
+    def _is_polity_name(self, mention: Mention) -> bool:
+        """An entity NER calls an organisation or a person whose whole name is the name
+        of a country, province or continent ("EU", "UAE", "Tamil Nadu"): a place. One
+        word names a place only as a country or continent, since "Chad" and "Jordan" are
+        people and "Centre" is a French region."""
+        if len(mention.text.split()) < 2:
+            if mention.label == "PERSON":
+                return False
+            codes: tuple[str, ...] = (COUNTRY, CONTINENT)
+        else:
+            codes = (COUNTRY, ADMIN1, CONTINENT)
+        return any(
+            c.own_name and not c.partial and c.record.feature_code in codes
+            for c in self.candidates(mention.text)
+        )
+
     def _keep(self, mention: Mention) -> bool:
         """GPE names are places even when unknown; LOC and FAC only when the gazetteer
-        knows them (spaCy's LOC/FAC include many things that are not on a map)."""
+        knows them (spaCy's LOC/FAC include many things that are not on a map); ORG and
+        PERSON only as the name of a country or province (:meth:`_is_polity_name`)."""
         if mention.label == "GPE":
             return True
+        if mention.label in RESCUED_LABELS:
+            return self._is_polity_name(mention)
+        if mention.label not in PLACE_LABELS:
+            return False
         return any(not c.partial for c in self.candidates(mention.text))
 
     def scan(self, text: str) -> tuple[list[Mention], list[Mention]]:
@@ -609,6 +635,29 @@ def _towns_before_their_provinces(found: list[_Candidate]) -> list[_Candidate]:
         for c in found
         if not (c.record.feature_code == ADMIN1 and (c.record.country, c.record.admin1) in towns)
     ]
+
+
+_LEADING_ARTICLE = re.compile(r"^the\s+", re.I)
+_TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+
+
+def _trimmed(mention: Mention) -> Mention | None:
+    """The name without the article or possessive that NER keeps in an entity's span
+    ("the United States'" → "United States", "Orange County’s" → "Orange County"):
+    the toponym, and so its span, is the name alone."""
+    text, start, end = mention.text, mention.start, mention.end
+    article = _LEADING_ARTICLE.match(text)
+    if article:
+        text, start = text[article.end() :], start + article.end()
+    possessive = _TRAILING_POSSESSIVE.search(text)
+    if possessive and possessive.start() > 0:
+        cut = possessive.start() + (1 if possessive.group().startswith("s") else 0)
+        text, end = text[:cut], end - (len(text) - cut)
+    text = text.rstrip()
+    end = start + len(text)
+    if not text:
+        return None
+    return Mention(text, start, end, mention.label)
 
 
 def _prominent(record: GazetteerRecord) -> bool:
