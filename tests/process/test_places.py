@@ -227,6 +227,26 @@ def test_countries_and_provinces_tagged_as_organisations_or_people_are_places(
     assert not found.demonyms  # a language is not a demonym
 
 
+def test_countries_inside_an_organisations_name_are_found_but_not_towns(
+    geocoder: Geocoder,
+) -> None:
+    text = (
+        "The Syrian Observatory for Human Rights, the US Census Bureau and "
+        "The New York Times reported it; Nigerians Abroad did not."
+    )
+    parsed = Parsed(
+        text,
+        ("The Syrian Observatory for Human Rights", "ORG"),
+        ("the US Census Bureau", "ORG"),
+        ("The New York Times", "ORG"),
+        ("Nigerians Abroad", "ORG"),
+    )
+    found = geocoder.find_toponyms(text, parsed)
+    assert [(d.text, d.country) for d in found.demonyms] == [("Syrian", "SY")]
+    assert [(m.text, text[m.start : m.end]) for m in found.mentions] == [("US", "US")]
+    assert [p.country for p in found.places] == ["US"]
+
+
 def test_find_toponyms_scans_arabic_and_russian_text(geocoder: Geocoder) -> None:
     arabic = geocoder.find_toponyms("قصفت طائرات مواقع قرب الموصل وفي بغداد")
     assert {p.country for p in arabic.places} == {"IQ"}

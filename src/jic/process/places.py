@@ -1,7 +1,8 @@
 """Toponyms in a document → places (GeoNames-style records), and demonyms → countries.
 
     find_toponyms(text)            detect: spaCy NER (GPE, LOC, FAC; NORP for demonyms;
-        │                          ORG, PERSON named like a country or province)
+        │                          ORG, PERSON named like a country or province;
+        │                          countries and demonyms inside ORG names)
         │                          or, without an English model, a gazetteer scan
         ▼                          (Arabic, Persian, Russian names)
     resolve(mentions, context)     choose one gazetteer record per mention
@@ -517,7 +518,45 @@ class Geocoder:
                 demonyms.append(mention)
             elif self._keep(mention):
                 mentions.append(mention)
+            elif ent.label_ == "ORG":
+                for inner, is_demonym in self._polities_inside(mention):
+                    (demonyms if is_demonym else mentions).append(inner)
         return mentions, demonyms
+
+    def _polities_inside(self, org: Mention) -> list[tuple[Mention, bool]]:
+        """Countries, continents and demonyms named inside an organisation's name, each
+        with True when it is a demonym: "the Syrian Observatory for Human Rights" →
+        Syrian, "the US Census Bureau" → US. Towns inside names ("The New York Times")
+        are left alone: a newspaper's name does not put the story in its city."""
+        found: list[tuple[Mention, bool]] = []
+        words = list(re.finditer(r"[A-Z][\w.]*", org.text))
+        i = 0
+        while i < len(words):
+            step = 1
+            for size in (2, 1):
+                if i + size > len(words):
+                    continue
+                match = self._polity_at(org, words[i : i + size])
+                if match is not None:
+                    found.append(match)
+                    step = size
+                    break
+            i += step
+        return found
+
+    def _polity_at(self, org: Mention, words: list[re.Match[str]]) -> tuple[Mention, bool] | None:
+        """The run of adjacent capitalised ``words`` as a demonym or a country's name."""
+        if not words:
+            return None
+        text = org.text[words[0].start() : words[-1].end()]
+        if len(text.split(" ")) != len(words):
+            return None  # the words are not adjacent ("Council of Europe")
+        inner = Mention(text, org.start + words[0].start(), org.start + words[-1].end(), "ORG")
+        if self.gazetteer.demonym(text) is not None and not _plural_demonym(self.gazetteer, text):
+            return inner, True
+        if self._names_polity(text, (COUNTRY, CONTINENT)):
+            return inner, False
+        return None
 
     def _is_polity_name(self, mention: Mention) -> bool:
         """An entity NER calls an organisation or a person whose whole name is the name
@@ -530,9 +569,14 @@ class Geocoder:
             codes: tuple[str, ...] = (COUNTRY, CONTINENT)
         else:
             codes = (COUNTRY, ADMIN1, CONTINENT)
+        return self._names_polity(mention.text, codes)
+
+    def _names_polity(self, text: str, codes: tuple[str, ...]) -> bool:
+        """Whether ``text`` is the own name of a record of one of ``codes`` (a demonym
+        is not: "Nigerians" does not name Nigeria)."""
         return any(
-            c.own_name and not c.partial and c.record.feature_code in codes
-            for c in self.candidates(mention.text)
+            c.own_name and not c.partial and not c.demonym and c.record.feature_code in codes
+            for c in self.candidates(text)
         )
 
     def _keep(self, mention: Mention) -> bool:
@@ -658,6 +702,11 @@ def _trimmed(mention: Mention) -> Mention | None:
     if not text:
         return None
     return Mention(text, start, end, mention.label)
+
+
+def _plural_demonym(gazetteer: Gazetteer, word: str) -> bool:
+    """ "Nigerians" (people), as against "Nigerian" or "Swiss" (an adjective)."""
+    return word.endswith("s") and gazetteer.demonym(word[:-1]) is not None
 
 
 def _prominent(record: GazetteerRecord) -> bool:
