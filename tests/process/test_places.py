@@ -247,6 +247,17 @@ def test_countries_inside_an_organisations_name_are_found_but_not_towns(
     assert [p.country for p in found.places] == ["US"]
 
 
+def test_a_dateline_town_is_found_when_ner_misses_it(geocoder: Geocoder) -> None:
+    text = "RALEIGH, N.C. (AP) — A new report was published.\nWINNIPEG — Cold weather."
+    found = geocoder.find_toponyms(text, Parsed(text, ("RALEIGH", "ORG")))
+    assert sorted((p.name, p.country, p.feature_class) for p in found.places) == [
+        ("Raleigh", "US", "P"),
+        ("Winnipeg", "CA", "P"),
+    ]
+    raleigh = next(p for p in found.places if p.name == "Raleigh")
+    assert raleigh.mentions == [(0, 7)]
+
+
 def test_find_toponyms_scans_arabic_and_russian_text(geocoder: Geocoder) -> None:
     arabic = geocoder.find_toponyms("قصفت طائرات مواقع قرب الموصل وفي بغداد")
     assert {p.country for p in arabic.places} == {"IQ"}

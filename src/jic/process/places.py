@@ -2,7 +2,8 @@
 
     find_toponyms(text)            detect: spaCy NER (GPE, LOC, FAC; NORP for demonyms;
         │                          ORG, PERSON named like a country or province;
-        │                          countries and demonyms inside ORG names)
+        │                          countries and demonyms inside ORG names;
+        │                          towns in datelines)
         │                          or, without an English model, a gazetteer scan
         ▼                          (Arabic, Persian, Russian names)
     resolve(mentions, context)     choose one gazetteer record per mention
@@ -488,6 +489,12 @@ class Geocoder:
             doc = self.nlp(text)
         if doc is not None:
             mentions, demonyms = self._from_entities(doc.ents)
+            taken = [*mentions, *demonyms]
+            mentions += [
+                m
+                for m in self._datelines(text)
+                if not any(m.start < t.end and t.start < m.end for t in taken)
+            ]
         else:
             mentions, demonyms = self.scan(text)
         resolved = self.resolve([*mentions, *demonyms], context=text)
@@ -507,6 +514,16 @@ class Geocoder:
             else:
                 places[key] = place
         return Toponyms(list(places.values()), links, mentions)
+
+    def _datelines(self, text: str) -> list[Mention]:
+        """Towns named in a news dateline ("RALEIGH, N.C. (AP) —", "WINNIPEG —"), which
+        NER often tags as an organisation or misses: where the story was filed."""
+        found = []
+        for match in _DATELINE.finditer(text):
+            name = match.group(1)
+            if any(rec.feature_class == "P" for rec, _own in self.gazetteer.lookup(name)):
+                found.append(Mention(name, match.start(1), match.end(1), "DATELINE"))
+        return found
 
     def _from_entities(self, ents: Sequence[SpacyEntity]) -> tuple[list[Mention], list[Mention]]:
         mentions, demonyms = [], []
@@ -681,6 +698,8 @@ def _towns_before_their_provinces(found: list[_Candidate]) -> list[_Candidate]:
     ]
 
 
+# An upper-case name opening a line, then the dateline's comma, "(AP)" or dash.
+_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'’ -]{1,40}[A-Z])(?=[ \t]*(?:,|\(|—|–|--| - ))")
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.I)
 _TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 
