@@ -528,7 +528,14 @@ class Geocoder:
     def _from_entities(self, ents: Sequence[SpacyEntity]) -> tuple[list[Mention], list[Mention]]:
         mentions, demonyms = [], []
         for ent in ents:
-            mention = _trimmed(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
+            own_article = any(
+                rec.name.casefold().startswith("the ")
+                for rec, _own in self.gazetteer.lookup(ent.text)
+            )
+            mention = _trimmed(
+                Mention(ent.text, ent.start_char, ent.end_char, ent.label_),
+                keep_article=own_article,
+            )
             if mention is None:
                 continue
             if ent.label_ in DEMONYM_LABELS and self.gazetteer.demonym(mention.text) is not None:
@@ -704,23 +711,22 @@ _LEADING_ARTICLE = re.compile(r"^the\s+", re.I)
 _TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 
 
-def _trimmed(mention: Mention) -> Mention | None:
+def _trimmed(mention: Mention, *, keep_article: bool = False) -> Mention | None:
     """The name without the article or possessive that NER keeps in an entity's span
     ("the United States'" → "United States", "Orange County’s" → "Orange County"):
-    the toponym, and so its span, is the name alone."""
-    text, start, end = mention.text, mention.start, mention.end
-    article = _LEADING_ARTICLE.match(text)
+    the toponym, and so its span, is the name alone. ``keep_article`` for names that
+    begin with it ("The Hague")."""
+    text, start = mention.text, mention.start
+    article = None if keep_article else _LEADING_ARTICLE.match(text)
     if article:
         text, start = text[article.end() :], start + article.end()
     possessive = _TRAILING_POSSESSIVE.search(text)
     if possessive and possessive.start() > 0:
-        cut = possessive.start() + (1 if possessive.group().startswith("s") else 0)
-        text, end = text[:cut], end - (len(text) - cut)
+        text = text[: possessive.start() + (1 if possessive.group().startswith("s") else 0)]
     text = text.rstrip()
-    end = start + len(text)
     if not text:
         return None
-    return Mention(text, start, end, mention.label)
+    return Mention(text, start, start + len(text), mention.label)
 
 
 def _plural_demonym(gazetteer: Gazetteer, word: str) -> bool:
