@@ -260,6 +260,13 @@ def test_a_dateline_town_is_found_when_ner_misses_it(geocoder: Geocoder) -> None
     assert raleigh.mentions == [(0, 7)]
 
 
+def test_countries_and_demonyms_ner_missed_are_found_in_the_text(geocoder: Geocoder) -> None:
+    text = "Salvadoran migrants reached Vietnam. Back in the States, Nigerians and Dr Smith wait."
+    found = geocoder.find_toponyms(text, Parsed(text, ("Dr Smith", "PERSON")))
+    assert [(d.text, d.country) for d in found.demonyms] == [("Salvadoran", "SV")]
+    assert [(p.name, p.country) for p in found.places] == [("Vietnam", "VN")]
+
+
 def test_find_toponyms_scans_arabic_and_russian_text(geocoder: Geocoder) -> None:
     arabic = geocoder.find_toponyms("قصفت طائرات مواقع قرب الموصل وفي بغداد")
     assert {p.country for p in arabic.places} == {"IQ"}

@@ -2,8 +2,8 @@
 
     find_toponyms(text)            detect: spaCy NER (GPE, LOC, FAC; NORP for demonyms;
         │                          ORG, PERSON named like a country or province;
-        │                          countries and demonyms inside ORG names;
-        │                          towns in datelines)
+        │                          countries and demonyms inside ORG names or
+        │                          missed by NER; towns in datelines)
         │                          or, without an English model, a gazetteer scan
         ▼                          (Arabic, Persian, Russian names)
     resolve(mentions, context)     choose one gazetteer record per mention
@@ -489,12 +489,14 @@ class Geocoder:
             doc = self.nlp(text)
         if doc is not None:
             mentions, demonyms = self._from_entities(doc.ents)
-            taken = [*mentions, *demonyms]
-            mentions += [
-                m
-                for m in self._datelines(text)
-                if not any(m.start < t.end and t.start < m.end for t in taken)
-            ]
+            taken = [(m.start, m.end) for m in (*mentions, *demonyms)]
+            datelines = [m for m in self._datelines(text) if not _overlaps(m, taken)]
+            mentions += datelines
+            taken += [(e.start_char, e.end_char) for e in doc.ents]
+            taken += [(m.start, m.end) for m in datelines]
+            for found, is_demonym in self._polities_in_text(text):
+                if not _overlaps(found, taken):
+                    (demonyms if is_demonym else mentions).append(found)
         else:
             mentions, demonyms = self.scan(text)
         resolved = self.resolve([*mentions, *demonyms], context=text)
@@ -514,6 +516,25 @@ class Geocoder:
             else:
                 places[key] = place
         return Toponyms(list(places.values()), links, mentions)
+
+    def _polities_in_text(self, text: str) -> list[tuple[Mention, bool]]:
+        """Countries and demonyms NER left out of its entities ("Salvadoran migrants",
+        "in Vietnam"): a demonym, or a country or continent written as its own name
+        (an alias such as "States" is too often a common word)."""
+        whole = Mention(text, 0, len(text), "TEXT")
+        return [
+            (found, is_demonym)
+            for found, is_demonym in self._polities_inside(whole)
+            if is_demonym or self._is_own_name(found.text)
+        ]
+
+    def _is_own_name(self, text: str) -> bool:
+        key = normalise_name(text)
+        return any(
+            normalise_name(rec.name) == key
+            for rec, _own in self.gazetteer.lookup(text)
+            if rec.feature_code in (COUNTRY, CONTINENT)
+        )
 
     def _datelines(self, text: str) -> list[Mention]:
         """Towns named in a news dateline ("RALEIGH, N.C. (AP) —", "WINNIPEG —"), which
@@ -553,33 +574,37 @@ class Geocoder:
         Syrian, "the US Census Bureau" → US. Towns inside names ("The New York Times")
         are left alone: a newspaper's name does not put the story in its city."""
         found: list[tuple[Mention, bool]] = []
+        kinds: dict[str, bool | None] = {}  # a text repeats its capitalised words
         words = list(re.finditer(r"[A-Z][\w.]*", org.text))
         i = 0
         while i < len(words):
             step = 1
             for size in (2, 1):
-                if i + size > len(words):
-                    continue
-                match = self._polity_at(org, words[i : i + size])
-                if match is not None:
-                    found.append(match)
+                run = words[i : i + size]
+                text = org.text[run[0].start() : run[-1].end()]
+                if len(run) < size or len(text.split(" ")) != size:
+                    continue  # past the end, or not adjacent ("Council of Europe")
+                if text not in kinds:
+                    kinds[text] = self._polity_kind(text)
+                if kinds[text] is not None:
+                    start = org.start + run[0].start()
+                    found.append(
+                        (Mention(text, start, start + len(text), "ORG"), bool(kinds[text]))
+                    )
                     step = size
                     break
             i += step
         return found
 
-    def _polity_at(self, org: Mention, words: list[re.Match[str]]) -> tuple[Mention, bool] | None:
-        """The run of adjacent capitalised ``words`` as a demonym or a country's name."""
-        if not words:
-            return None
-        text = org.text[words[0].start() : words[-1].end()]
-        if len(text.split(" ")) != len(words):
-            return None  # the words are not adjacent ("Council of Europe")
-        inner = Mention(text, org.start + words[0].start(), org.start + words[-1].end(), "ORG")
-        if self.gazetteer.demonym(text) is not None and not _plural_demonym(self.gazetteer, text):
-            return inner, True
-        if self._names_polity(text, (COUNTRY, CONTINENT)):
-            return inner, False
+    def _polity_kind(self, text: str) -> bool | None:
+        """True for a demonym ("Nigerian", not "Nigerians"), False for a country's or
+        continent's own name, None for anything else."""
+        if self.gazetteer.demonym(text) is not None:
+            return None if _plural_demonym(self.gazetteer, text) else True
+        if self.gazetteer.has_name(normalise_name(text)) and self._names_polity(
+            text, (COUNTRY, CONTINENT)
+        ):
+            return False
         return None
 
     def _is_polity_name(self, mention: Mention) -> bool:
@@ -597,10 +622,14 @@ class Geocoder:
 
     def _names_polity(self, text: str, codes: tuple[str, ...]) -> bool:
         """Whether ``text`` is the own name of a record of one of ``codes`` (a demonym
-        is not: "Nigerians" does not name Nigeria)."""
+        is not: "Nigerians" does not name Nigeria). Whole names only, so a plain lookup:
+        this runs on every capitalised word of a text."""
+        if self.gazetteer.demonym(text) is not None:
+            return False
+        found = [_Candidate(rec, own) for rec, own in self.gazetteer.lookup(text)]
         return any(
-            c.own_name and not c.partial and not c.demonym and c.record.feature_code in codes
-            for c in self.candidates(text)
+            c.own_name and c.record.feature_code in codes
+            for c in _towns_before_their_provinces(found)
         )
 
     def _keep(self, mention: Mention) -> bool:
@@ -727,6 +756,10 @@ def _trimmed(mention: Mention, *, keep_article: bool = False) -> Mention | None:
     if not text:
         return None
     return Mention(text, start, start + len(text), mention.label)
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
 
 
 def _plural_demonym(gazetteer: Gazetteer, word: str) -> bool:
