@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy
+
 import jic.process.nlp_stages  # noqa: F401  (the stages these rest on register first)
 from jic.process.registry import Stage, StageContext, Work, registry
 
@@ -46,25 +48,33 @@ def _published(work: Work) -> datetime:
 class CachedLemmatizer:
     """spaCy's rule lemmatizer with its answers remembered per word form, tag, part of
     speech and morphology: the same lemmas, about six times faster on news text (its
-    own per-token work dominated the claims stage's parse)."""
+    own per-token work dominated the claims stage's parse). Attributes are read and
+    written as arrays: a token whose answer is remembered costs no ``Token`` object."""
 
     LIMIT = 200_000  # remembered forms before the memory starts again
 
     def __init__(self, lemmatizer: Any) -> None:
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS, TAG
+
         self.lemmatizer = lemmatizer
-        self.memory: dict[tuple[int, int, int, int], str] = {}
+        self.memory: dict[tuple[int, int, int, int], int] = {}
+        self._read = [ORTH, TAG, POS, MORPH, LEMMA]
+        self._write = [LEMMA]
 
     def __call__(self, doc: Any) -> Any:
         if len(self.memory) > self.LIMIT:
             self.memory.clear()
-        for token in doc:
-            if token.lemma != 0:  # set by the attribute ruler: kept, as spaCy does
-                continue
-            key = (token.orth, token.tag, token.pos, token.morph.key)
-            lemma = self.memory.get(key)
-            if lemma is None:
-                lemma = self.memory[key] = self.lemmatizer.lemmatize(token)[0]
-            token.lemma_ = lemma
+        strings = doc.vocab.strings
+        lemmas = []
+        for i, (orth, tag, pos, morph, lemma) in enumerate(doc.to_array(self._read).tolist()):
+            if lemma == 0:  # a lemma set by the attribute ruler is kept, as spaCy does
+                key = (orth, tag, pos, morph)
+                lemma = self.memory.get(key)
+                if lemma is None:
+                    lemma = self.memory[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+            lemmas.append(lemma)
+        if lemmas:
+            doc.from_array(self._write, numpy.array(lemmas, dtype=numpy.uint64))
         return doc
 
     def pipe(self, docs: Any, batch_size: int = 64) -> Any:
@@ -76,36 +86,79 @@ class CachedAttributeRuler:
     """spaCy's attribute ruler with its answers remembered, as ``CachedLemmatizer`` does.
 
     A token's POS, morphology, lemma, tag and dependency after the ruler depend only on
-    what its patterns read: the token's form, tag, dependency and whether it is space,
-    and, for the few two-token patterns ("gon na", "there is"), whether such a pair
-    starts or ends at it; that is the key remembered. Its Matcher took about a quarter of
-    the claims and events stages' time. A ruler with patterns this cannot read runs as is.
+    what its patterns read: the token's tag, dependency, whether it is space, its
+    lower-case form if some pattern names that form (most words no pattern names: their
+    form is left out of the key, so "Baghdad" and "Damascus" with one tag and dependency
+    share an answer), and, for the few two-token patterns ("gon na", "there is"),
+    whether such a pair starts or ends at it; that is the key remembered. Its Matcher
+    took about a quarter of the claims and events stages' time. A ruler with patterns
+    this cannot read runs as is.
     """
 
     LIMIT = 200_000
     _READABLE = frozenset({"LOWER", "TAG", "DEP", "IS_SPACE"})
+    _OPERATORS = frozenset({"IN", "NOT_IN", "REGEX"})
 
     def __init__(self, ruler: Any) -> None:
+        from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+
         self.ruler = ruler
         self.memory: dict[tuple[Any, ...], tuple[int, int, int, int, int]] = {}
+        self._read = [LOWER, TAG, DEP, IS_SPACE]
+        self._write = [POS, MORPH, LEMMA, TAG, DEP]
         patterns = [p["patterns"][0] for p in ruler.patterns]
         self.pairs = [p for p in patterns if len(p) == 2]
         self.usable = all(
-            len(p) <= 2 and all(set(spec) <= self._READABLE for spec in p) for p in patterns
+            len(p) <= 2 and all(self._readable(spec) for spec in p) for p in patterns
         ) and all(any(self._lowers(spec) for spec in pair) for pair in self.pairs)
+        strings = ruler.vocab.strings
         # a pair can only touch a token that is, or stands beside, one of these words
         self.words = frozenset(
-            w for pair in self.pairs for spec in pair for w in self._lowers(spec)
+            strings.add(w) for pair in self.pairs for spec in pair for w in self._lowers(spec)
+        )
+        # the forms that some pattern names (IN, NOT_IN or equal), and those it matches
+        self.named = frozenset(
+            strings.add(w) for p in patterns for spec in p for w in self._named(spec)
+        )
+        self.regexes = [
+            re.compile(spec["LOWER"]["REGEX"])
+            for p in patterns
+            for spec in p
+            if isinstance(spec.get("LOWER"), dict) and "REGEX" in spec["LOWER"]
+        ]
+        self._form_read: dict[int, bool] = {}
+
+    @classmethod
+    def _readable(cls, spec: dict[str, Any]) -> bool:
+        return set(spec) <= cls._READABLE and all(
+            not isinstance(wanted, dict) or set(wanted) <= cls._OPERATORS
+            for wanted in spec.values()
         )
 
     @staticmethod
     def _lowers(spec: dict[str, Any]) -> frozenset[str]:
+        """The forms a token must have to fit ``spec`` (empty: any form may)."""
         wanted = spec.get("LOWER")
         if isinstance(wanted, str):
             return frozenset({wanted})
         if isinstance(wanted, dict) and "IN" in wanted:
             return frozenset(wanted["IN"])
         return frozenset()
+
+    @classmethod
+    def _named(cls, spec: dict[str, Any]) -> frozenset[str]:
+        wanted = spec.get("LOWER")
+        excluded = wanted.get("NOT_IN", ()) if isinstance(wanted, dict) else ()
+        return cls._lowers(spec) | frozenset(excluded)
+
+    def _form(self, lower: int, strings: Any) -> int:
+        """The form, when a pattern may read it; else 0, as it cannot change the answer."""
+        read = self._form_read.get(lower)
+        if read is None:
+            text = strings[lower]
+            read = lower in self.named or any(r.search(text) for r in self.regexes)
+            self._form_read[lower] = read
+        return lower if read else 0
 
     @staticmethod
     def _fits(token: Any, spec: dict[str, Any]) -> bool:
@@ -118,6 +171,8 @@ class CachedAttributeRuler:
             }[name]
             if isinstance(wanted, dict):
                 if "IN" in wanted and value not in wanted["IN"]:
+                    return False
+                if "NOT_IN" in wanted and value in wanted["NOT_IN"]:
                     return False
                 if "REGEX" in wanted and not re.search(wanted["REGEX"], str(value)):
                     return False
@@ -136,13 +191,15 @@ class CachedAttributeRuler:
         return tuple(found)
 
     def _keys(self, doc: Any) -> list[tuple[Any, ...]]:
-        lowers = [token.lower_ for token in doc]
-        near = [w in self.words for w in lowers]
+        rows = doc.to_array(self._read).tolist()
+        strings = doc.vocab.strings
+        near = [row[0] in self.words for row in rows]
+        last = len(rows) - 1
         keys = []
-        for i, token in enumerate(doc):
-            touched = near[i] or (i > 0 and near[i - 1]) or (i + 1 < len(doc) and near[i + 1])
+        for i, (lower, tag, dep, space) in enumerate(rows):
+            touched = near[i] or (i > 0 and near[i - 1]) or (i < last and near[i + 1])
             pairs = self._pairs_at(doc, i) if touched else ()
-            keys.append((token.orth, token.tag, token.dep, pairs))
+            keys.append((self._form(lower, strings), tag, dep, space, pairs))
         return keys
 
     def __call__(self, doc: Any) -> Any:
@@ -157,10 +214,9 @@ class CachedAttributeRuler:
                 unknown[key] = i
         if unknown:
             self._learn(doc, unknown)
-        for key, token in zip(keys, doc, strict=True):
-            pos, morph, lemma, tag, dep = self.memory[key]
-            token.pos, token.lemma, token.tag, token.dep = pos, lemma, tag, dep
-            token.set_morph(morph)
+        if keys:
+            answers = [self.memory[key] for key in keys]
+            doc.from_array(self._write, numpy.array(answers, dtype=numpy.uint64))
         return doc
 
     def _learn(self, doc: Any, unknown: dict[tuple[Any, ...], int]) -> None:
@@ -192,6 +248,26 @@ class CachedAttributeRuler:
             yield self(doc)
 
 
+def _sentence_docs(sentences: Sequence[Any]) -> list[Any]:
+    """Each sentence as a Doc of its own, as ``Span.as_doc`` makes it, but with each
+    document's attribute array read once: ``as_doc`` reads the whole document's for
+    every sentence, which made copying cost as much as tagging and parsing together."""
+    arrays: dict[int, tuple[Any, Any]] = {}
+    docs = []
+    for sentence in sentences:
+        whole = sentence.doc
+        if id(whole) not in arrays:
+            head = whole._get_array_attrs()
+            arrays[id(whole)] = (head, whole.to_array(head))
+        head, array = arrays[id(whole)]
+        # as_doc edits the rows it copies (an entity cut at the start, heads outside):
+        # they are put back for the next sentence, which may share them
+        rows = array[sentence.start : sentence.end].copy()
+        docs.append(sentence.as_doc(array_head=head, array=array))
+        array[sentence.start : sentence.end] = rows
+    return docs
+
+
 def _shared_parser(context: StageContext) -> Any:
     """One sentence parser for claims and events, remembering what it parsed in the
     current batch, so a sentence both stages look at is parsed once."""
@@ -201,7 +277,7 @@ def _shared_parser(context: StageContext) -> Any:
     class BatchParser(SentenceParser):
         def __init__(self, nlp: Any) -> None:
             super().__init__(nlp)
-            self.memory: dict[tuple[int, int, int], Any] = {}
+            self.memory: dict[tuple[int, int, int], tuple[Any, Any]] = {}
             names = [name for name in self.COMPONENTS[1:] if name in nlp.component_names]
             cached: dict[str, Any] = {
                 "lemmatizer": CachedLemmatizer,
@@ -215,9 +291,24 @@ def _shared_parser(context: StageContext) -> Any:
         def parse_many(self, sentences: Sequence[Any]) -> list[Any]:
             keys = [(id(s.doc), s.start_char, s.end_char) for s in sentences]
             missing = [s for s, k in zip(sentences, keys, strict=True) if k not in self.memory]
-            for sentence, parsed in zip(missing, super().parse_many(missing), strict=True):
-                self.memory[(id(sentence.doc), sentence.start_char, sentence.end_char)] = parsed
-            return [self.memory[k] for k in keys]
+            for sentence, parsed in zip(missing, self._parse(missing), strict=True):
+                # the document is kept with its parses, so that its id is not reused
+                key = (id(sentence.doc), sentence.start_char, sentence.end_char)
+                self.memory[key] = (sentence.doc, parsed)
+            return [self.memory[k][1] for k in keys]
+
+        def _parse(self, sentences: Sequence[Any]) -> list[Any]:
+            """``SentenceParser.parse_many`` with the cheaper copies."""
+            docs = _sentence_docs(sentences)
+            if self._tok2vec is not None:
+                # a tensor from another model (or none) cannot feed this parser: recompute it
+                width = (self._width,)
+                stale = [d for d in docs if not self._reuse or d.tensor.shape[-1:] != width]
+                for _ in self._tok2vec.pipe(stale, batch_size=self._batch_size):
+                    pass
+            for pipe in self._pipes:
+                docs = list(pipe.pipe(docs, batch_size=self._batch_size))  # type: ignore[attr-defined]
+            return docs
 
     nlp = context.resource("spacy-en", load_english)
     return context.resource("sentence-parser", lambda: BatchParser(nlp))
