@@ -291,22 +291,44 @@ def search_command(
             help="Counts per source, language, TLP, entity, place and event type.",
         ),
     ] = False,
+    exhaustive: Annotated[
+        bool,
+        typer.Option(
+            "--exhaustive",
+            help="Count every match and rank them all (by default a search counts up to "
+            "10,000 and ranks the newest 10,000 matches on SQLite, 1,000 on PostgreSQL).",
+        ),
+    ] = False,
 ) -> None:
     """Search documents, best match first, with snippets.
 
     Filters apply to the whole query: source:"UN News" lang:en tlp:GREEN member:NAME
     entity:Peskov place:Baghdad from:2026-11-01 to:2026-11-30. A query of filters
-    alone lists newest first."""
+    alone lists newest first. Past 10,000 matches the total shows as "10,000+"; with
+    more matches than it ranks (10,000 on SQLite, 1,000 on PostgreSQL) the hits are the
+    best of the newest; --exhaustive counts and ranks them all."""
     with _store(ctx) as store:
         reader = _reader(ctx, store)
         result = search_view.search(
-            store, query, limit=limit, offset=offset, reader=reader, facets=facets
+            store,
+            query,
+            limit=limit,
+            offset=offset,
+            reader=reader,
+            facets=facets,
+            exhaustive=exhaustive,
         )
     if as_json:
         out.print_json(json.dumps(search_view.result_record(result), ensure_ascii=False))
         return
     shown = f"{offset + 1}-{offset + len(result.hits)} of " if result.hits else ""
-    out.print(f"{shown}{result.total} document(s) match [bold]{escape(query)}[/]")
+    total = search_view.total_text(result)
+    out.print(f"{shown}{total} document(s) match [bold]{escape(query)}[/]")
+    if result.ranked_within:
+        out.print(
+            f"[dim]best of the newest {result.ranked_within:,} matches; "
+            "--exhaustive ranks them all[/]"
+        )
     for hit in result.hits:
         meta = " · ".join(x for x in (hit.source, hit.language, _day(hit)) if x)
         out.print(

@@ -217,7 +217,7 @@ def test_a_readers_page_is_the_full_ranking_without_what_they_may_not_see(
 ) -> None:
     store, reader = mostly_hidden
     with store.read() as connection:
-        everything = search(connection, "convoy", limit=2100)
+        everything = search(connection, "convoy", limit=2100, exhaustive=True)
         visible = [
             hit.document_id
             for hit in everything.hits
@@ -365,3 +365,78 @@ def test_processed_documents_are_found_by_entity_alias_and_place(
     assert by_alias.total == 1 and by_place.total == 1
     assert by_alias.hits[0].document_id == by_place.hits[0].document_id
     assert "Baghdad" in dict(by_alias.facets["place"])
+
+
+def _newest_visible(store: Store, reader: Reader) -> list[int]:
+    """The reader's matches for "convoy" in the exhaustive ranking, best first."""
+    with store.read() as connection:
+        everything = search(connection, "convoy", limit=3000, reader=reader, exhaustive=True)
+    assert everything.total_exact and everything.ranked_within is None
+    return [hit.document_id for hit in everything.hits]
+
+
+def test_a_bounded_search_counts_to_the_bound_and_ranks_the_newest(
+    mostly_hidden: tuple[Store, Reader],
+) -> None:
+    store, reader = mostly_hidden
+    ranking = _newest_visible(store, reader)
+    assert len(ranking) == 210
+    newest = set(sorted(ranking)[-50:])  # ids grow with storing: the newest 50
+    with store.read() as connection:
+        for offset in (0, 10, 45):
+            result = search(
+                connection, "convoy", limit=10, offset=offset, reader=reader, bound=50, facets=True
+            )
+            assert result.total == 50 and not result.total_exact
+            assert result.ranked_within == 50
+            best = [document_id for document_id in ranking if document_id in newest]
+            assert [hit.document_id for hit in result.hits] == best[offset : offset + 10]
+            assert dict(result.facets["tlp"]) == {"GREEN": 50}  # over the same 50
+            assert sum(n for _, n in result.facets["source"]) == 50
+        beyond = search(connection, "convoy", limit=10, offset=50, reader=reader, bound=50)
+        assert beyond.hits == [] and beyond.total == 50
+
+
+def test_a_bounded_search_ranks_within_a_narrower_window(
+    mostly_hidden: tuple[Store, Reader],
+) -> None:
+    store, reader = mostly_hidden
+    ranking = _newest_visible(store, reader)
+    newest = set(sorted(ranking)[-30:])
+    with store.read() as connection:
+        result = search(connection, "convoy", limit=10, reader=reader, bound=100, window=30)
+    assert result.total == 100 and not result.total_exact and result.ranked_within == 30
+    best = [document_id for document_id in ranking if document_id in newest]
+    assert [hit.document_id for hit in result.hits] == best[:10]
+
+
+def test_within_the_bound_a_search_is_exact_and_the_same_as_exhaustive(
+    mostly_hidden: tuple[Store, Reader],
+) -> None:
+    store, reader = mostly_hidden
+    ranking = _newest_visible(store, reader)
+    with store.read() as connection:
+        for bound in (210, 10_000):
+            result = search(connection, "convoy", limit=20, offset=5, reader=reader, bound=bound)
+            assert result.total == 210 and result.total_exact and result.ranked_within is None
+            assert [hit.document_id for hit in result.hits] == ranking[5:25]
+        exact = search(connection, "convoy", limit=20, reader=reader, bound=209)
+        assert exact.total == 209 and not exact.total_exact  # one more than it counts
+
+
+def test_a_bounded_filter_query_lists_the_newest(mostly_hidden: tuple[Store, Reader]) -> None:
+    store, _ = mostly_hidden
+    with store.read() as connection:
+        everything = search(connection, "tlp:GREEN", limit=40, exhaustive=True)
+        bounded = search(connection, "tlp:GREEN", limit=40, bound=30, facets=True)
+    assert everything.total == 210 and everything.total_exact
+    assert bounded.total == 30 and not bounded.total_exact
+    assert bounded.ranked_within is None  # newest first is the whole order: nothing to rank
+    ids = [hit.document_id for hit in everything.hits]
+    assert [hit.document_id for hit in bounded.hits] == ids[:30]
+    assert dict(bounded.facets["tlp"]) == {"GREEN": 30}
+
+
+def test_a_bound_below_one_is_refused(filled: Store) -> None:
+    with filled.read() as connection, pytest.raises(QueryError):
+        search(connection, "oil", bound=0)

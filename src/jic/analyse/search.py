@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from jic.domain import SearchHit, SearchResult
+from jic.domain import SearchHit
 from jic.store import search as store_search
 from jic.store.database import Store
-from jic.store.search import FACT_FACET_SAMPLE, FACT_FACETS, MARK_END, MARK_START
+from jic.store.search import FACT_FACET_SAMPLE, FACT_FACETS, MARK_END, MARK_START, Found
 from jic.store.times import iso
 from jic.store.visibility import OPERATOR, Reader
 
@@ -21,10 +21,19 @@ def search(
     offset: int = 0,
     reader: Reader = OPERATOR,
     facets: bool = False,
-) -> SearchResult:
+    exhaustive: bool = False,
+) -> Found:
+    """See ``store.search.search``: bounded unless ``exhaustive`` (count every match
+    and rank them all)."""
     with store.read() as connection:
         return store_search.search(
-            connection, query, limit=limit, offset=offset, reader=reader, facets=facets
+            connection,
+            query,
+            limit=limit,
+            offset=offset,
+            reader=reader,
+            facets=facets,
+            exhaustive=exhaustive,
         )
 
 
@@ -52,14 +61,31 @@ def hit_record(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-def result_record(result: SearchResult) -> dict[str, Any]:
+def total_text(result: Found) -> str:
+    """The total as people read it: "10,000+" when it is a lower bound."""
+    return f"{result.total:,}" if result.total_exact else f"{result.total:,}+"
+
+
+def reachable(result: Found) -> int:
+    """How many hits the pages of ``result`` reach: the total, or the ranked window
+    when the hits were ranked among the newest matches only."""
+    return min(result.total, result.ranked_within or result.total)
+
+
+def result_record(result: Found) -> dict[str, Any]:
     """The result as the CLI's --json and the API return it. ``facets`` maps each of
     source, language, tlp, entity, place and event_type to its top values with
     document counts; ``facets_sampled`` is there when the entity, place and event-type
-    facets counted only the newest ``FACT_FACET_SAMPLE`` matches."""
+    facets counted only the newest ``FACT_FACET_SAMPLE`` matches. ``total_exact`` is
+    false when ``total`` is a lower bound (more matches than a bounded search counts;
+    the source, language and TLP facets then count the newest ``total``), and
+    ``ranked_within`` says how many of the newest matches the page was ranked among
+    (null when it was ranked among all of them)."""
     record: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
+        "total_exact": result.total_exact,
+        "ranked_within": result.ranked_within,
         "hits": [hit_record(hit) for hit in result.hits],
     }
     if result.facets:

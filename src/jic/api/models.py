@@ -44,7 +44,21 @@ class FacetValue(BaseModel):
 
 class SearchPage(BaseModel):
     query: str
-    total: int = Field(description="Matches the reader may see, on every page.")
+    total: int = Field(
+        description="Matches the reader may see, on every page; a lower bound when"
+        " `total_exact` is false."
+    )
+    total_exact: bool = Field(
+        default=True,
+        description="False when there are more than `total` matches: a search counts up to"
+        " 10,000 unless `exhaustive=true` (show it as 10,000+). The source, language and"
+        " TLP facets then count the newest `total` matches.",
+    )
+    ranked_within: int | None = Field(
+        default=None,
+        description="Set when the hits are the best of only the newest this many matches"
+        " (there were more); null when every match was ranked.",
+    )
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] | None = Field(
         description=(
@@ -64,6 +78,9 @@ class SearchPage(BaseModel):
 
 class DocumentPage(BaseModel):
     total: int
+    total_exact: bool = Field(
+        default=True, description="False when `total` is a lower bound (past 10,000)."
+    )
     items: list[Hit]
     next: str | None
 

@@ -1,20 +1,27 @@
 """Full-text search over documents: FTS5 on SQLite, tsvector on PostgreSQL.
 
-A search is three statements, each over only the documents the reader may see and
-that pass the field filters, so a count never includes a document a hit list would
-hide:
+Every statement of a search covers only the documents the reader may see and that
+pass the field filters, so a count never includes a document a hit list would hide.
 
-1. the count: one pass over the matches, grouped by source, language and TLP when
-   facets are asked for, so the total and the three facets come from the same pass;
-2. the page: the best ``offset + limit`` matches. On SQLite the index ranks alone
-   (``ORDER BY bm25 LIMIT window``) and only that window is checked against the
-   policy and the filters, widening it until the page is full; the index never has to
-   join a row of ``documents`` it will not show. PostgreSQL ranks in one statement;
-3. the page's titles, sources and snippets, for those ids only (snippets and
-   ``ts_headline`` are the costly part of a hit).
+By default a search is bounded, as news search engines are (Elasticsearch's
+``track_total_hits``): it takes the newest ``BOUND + 1`` matches the reader may see
+(the index lists its matches newest first and stops there) and from that one set
+counts the total and the source, language and TLP facets, samples the entity, place
+and event-type facets and ranks the page, in one statement. A query with at most
+``BOUND`` visible matches gets the exact total and the exact ranking; beyond that the
+total is reported as a lower bound (``total_exact`` false: "10,000+") and the page is
+the best of the newest ``BOUND`` matches (``ranked_within``). Scoring every match of a
+broad word (60,000 of a million documents) costs more than the rest of the search.
 
-Snippets wrap matches in ``MARK_START`` / ``MARK_END`` control characters; the
-presentation layer turns those into bold text or ``<mark>``.
+``exhaustive=True`` counts every match and ranks them all: three statements, the
+count (grouped by source, language and TLP for facets), the page (on SQLite the index
+ranks alone and only a window of its best ids is checked against the policy and the
+filters, widening until the page is full) and the facts sample.
+
+Either way the page's titles, sources and snippets are read for its ids only
+(snippets and ``ts_headline`` are the costly part of a hit). Snippets wrap matches in
+``MARK_START`` / ``MARK_END`` control characters; the presentation layer turns those
+into bold text or ``<mark>``.
 """
 
 from __future__ import annotations
@@ -27,16 +34,26 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     FromClause,
+    Integer,
+    String,
+    cast,
     column,
     func,
+    literal,
     literal_column,
+    null,
     select,
     table,
     text,
     union_all,
 )
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.util import ClauseAdapter
 
 from jic import query as q
 from jic.domain import SearchHit, SearchResult
@@ -55,8 +72,14 @@ FACET_SIZE = 20  # values shown per facet
 # Entity, place and event-type facets join every matching document's fact rows (a dozen
 # or more each, about 12 µs a document on SQLite); past this many matches they count
 # the newest this many (by id) so that a broad query stays fast. The source, language
-# and TLP facets are always exact.
+# and TLP facets count every match (every one of the newest ``BOUND`` when bounded).
 FACT_FACET_SAMPLE = 1_000
+# A default search counts at most this many of the newest visible matches, and ranks
+# at most RANK_WINDOW of them: all BOUND on SQLite, where bm25 comes with the index's
+# own scan (under 1 µs a match); on PostgreSQL ``ts_rank_cd`` reads each match's whole
+# tsvector back from TOAST storage (about 15 µs), so there it ranks the newest 1,000.
+BOUND = 10_000
+RANK_WINDOW = {"sqlite": BOUND, "postgresql": 1_000}
 NONE_LABEL = "(none)"
 # Title matches weigh five times body matches (bm25 column weights; lower is better).
 _BM25 = "bm25(documents_fts, 5.0, 1.0)"
@@ -65,15 +88,67 @@ _FTS = table("documents_fts", column("rowid"))
 _NAMED_ENTITIES = doc_entities.alias("named_entities")  # built once: aliases cost to build
 _NAMED_PLACES = doc_places.alias("named_places")
 _WINDOW_MAX = 4000  # past this many ranked ids, rank inside one joined statement instead
+POLICY_INDEX = "ix_documents_policy"  # migration 0008: id and the columns checked per match
+TIME_INDEX = "ix_documents_published_policy"  # the same, by publication time first
+# PostgreSQL: ``id + 0`` orders the GIN index's matches by id without letting the
+# planner walk the primary key instead (below). ``id / 1024`` is the id's block as the
+# full-text index holds it (migration 0008), written as there so that ``block >=
+# floor`` is answered by that index (a bound parameter for the 1024 would not match).
+_ID_PLUS_0: ColumnElement[int] = literal_column("documents.id + 0", Integer)
+ID_BLOCK = 1024
+_BLOCK: ColumnElement[int] = literal_column(f"documents.id / {ID_BLOCK}", Integer)
+
+
+class _Indexed(Alias):
+    """``documents`` read through ``POLICY_INDEX`` on SQLite (``documents AS documents
+    INDEXED BY ...``). Each match is looked up by id to check the policy and the
+    filters; the index holds those columns a hundred rows to a page, where the table
+    holds one or two (the text is in the row). SQLite does not choose it on its own
+    without statistics, and statistics would change the plans of every other read."""
+
+    inherit_cache = True
+    index = POLICY_INDEX
+
+
+class _IndexedByTime(_Indexed):
+    """``documents`` read through ``TIME_INDEX`` on SQLite: a query of filters alone
+    lists newest first by publication time, and this index walks them in that order
+    with every column the policy, the filters and the facets read."""
+
+    inherit_cache = True
+    index = TIME_INDEX
+
+
+@compiles(_Indexed, "sqlite")
+def _indexed_sqlite(element: _Indexed, compiler: SQLCompiler, **kw: Any) -> str:
+    rendered: str = compiler.visit_alias(element, **kw)  # type: ignore[no-untyped-call]
+    return f"{rendered} INDEXED BY {element.index}" if kw.get("asfrom") else rendered
+
+
+_DOCS = _Indexed._construct(documents, name="documents")
+_DOCS_BY_TIME = _IndexedByTime._construct(documents, name="documents")
+
+
+@dataclass(slots=True)
+class Found(SearchResult):
+    """A search result that says how far it counted and ranked.
+
+    ``total_exact`` is false when there were more than ``total`` matches (a bounded
+    search stopped counting at ``BOUND``: show "10,000+"); ``ranked_within`` is set
+    when the page is the best of only the newest that many matches."""
+
+    total_exact: bool = True
+    ranked_within: int | None = None
 
 
 @dataclass(slots=True)
 class _Plan:
     """What a search asks of the store, per backend."""
 
-    where: list[Any]  # over ``documents``: the policy and the field filters
+    where: list[Any]  # over ``docs``: the policy and the field filters
     match: str | None = None  # the FTS5 MATCH expression (SQLite)
     tsquery: ColumnElement[Any] | None = None  # the compiled tsquery (PostgreSQL)
+    docs: Any = field(default_factory=lambda: documents)  # documents, or an _Indexed
     joined: FromClause = field(default_factory=lambda: documents)
     matching: list[Any] = field(default_factory=list)  # the words, as a WHERE clause
 
@@ -81,6 +156,22 @@ class _Plan:
     def everything(self) -> list[Any]:
         """The whole condition: the words, the policy and the filters."""
         return [*self.matching, *self.where]
+
+    @property
+    def newest(self) -> list[Any]:
+        """Newest first, in the order the index lists its matches cheapest.
+
+        Ordered by the index's rowid on SQLite, FTS5 walks its matches newest first and
+        stops at the limit; ordered by documents.id, it would sort every match first.
+        PostgreSQL ordered by id walks the primary key backwards testing each row until
+        it has the limit, which for a rare term is most of the table (1.5 s for 6,000
+        matches in a million); by ``id + 0`` it sorts the matches the GIN index lists.
+        A query of filters alone lists by publication time."""
+        if self.match is not None:
+            return [_FTS.c.rowid.desc()]
+        if self.tsquery is not None:
+            return [_ID_PLUS_0.desc()]
+        return [self.docs.c.published_at.desc().nulls_last(), self.docs.c.id.desc()]
 
 
 def search(
@@ -91,38 +182,75 @@ def search(
     offset: int = 0,
     reader: Reader = OPERATOR,
     facets: bool = False,
-) -> SearchResult:
+    exhaustive: bool = False,
+    bound: int | None = None,
+    window: int | None = None,
+) -> Found:
     """Documents matching ``query`` that ``reader`` may see, best first (newest first
-    when the query is only filters); the total and facets count only those."""
+    when the query is only filters); the total and facets count only those.
+
+    Unless ``exhaustive``, only the newest ``bound + 1`` visible matches are read: past
+    ``bound`` the total is a lower bound, and the page is the best of the newest
+    ``window`` (``RANK_WINDOW`` of the backend unless given; at most ``bound``)."""
+    if bound is None:
+        bound = BOUND
+    if window is None:
+        window = RANK_WINDOW.get(connection.dialect.name, bound)
+    window = min(window, bound)
+    if window < 1:
+        raise QueryError(f"the search bound and window must be positive ({bound}, {window})")
     words, filters = q.split_filters(query)
     node = q.parse(words) if words else None
     if node is None and filters.empty:
         raise QueryError("the query is empty", "give a word to look for, or a filter")
     plan = _plan(connection, node, filters, reader)
     try:
-        total, counted = _count(connection, plan, facets)
-        if facets:
-            counted.update(_fact_facets(connection, plan) if total else empty_fact_facets())
-        ranked = _ranked(connection, plan, limit, offset) if total > offset else []
+        if exhaustive:
+            total, counted = _count(connection, plan, facets)
+            if facets:
+                counted.update(_fact_facets(connection, plan) if total else empty_fact_facets())
+            ranked = _ranked(connection, plan, limit, offset) if total > offset else []
+            exact, within = True, None
+        else:
+            total, exact, counted, ranked, seen = _bounded(
+                connection, plan, facets, limit, offset, bound, window
+            )
+            within = window if seen > window and node is not None else None
         hits = _hits(connection, plan, ranked)
     except OperationalError as exc:  # FTS5 rejects some inputs that survive quoting
         raise QueryError(
             f"the search index cannot read this query ({exc.orig})", "simplify it"
         ) from exc
-    return SearchResult(query=query, total=total, hits=hits, facets=counted)
+    return Found(
+        query=query,
+        total=total,
+        hits=hits,
+        facets=counted,
+        total_exact=exact,
+        ranked_within=within,
+    )
 
 
 def _plan(connection: Connection, node: q.Node | None, filters: q.Filters, reader: Reader) -> _Plan:
     where: list[Any] = [*_filters(filters), *_fact_filters(connection, filters)]
     if not reader.is_operator:
         where.insert(0, visible(connection, reader))
+    sqlite = connection.dialect.name == "sqlite"
     if node is None:
+        if sqlite and not (filters.entities or filters.places):
+            # Newest first through the index in that order. Not with entity: or place:,
+            # whose few ids are found faster by id in the table.
+            adapter = ClauseAdapter(_DOCS_BY_TIME)
+            where = [adapter.traverse(clause) for clause in where]
+            return _Plan(where, docs=_DOCS_BY_TIME, joined=_DOCS_BY_TIME)
         return _Plan(where)
-    if connection.dialect.name == "sqlite":
+    if sqlite:
         match = q.to_fts5(node)
-        joined = documents.join(_FTS, _FTS.c.rowid == documents.c.id)
+        joined = _DOCS.join(_FTS, _FTS.c.rowid == _DOCS.c.id)
         matching = text("documents_fts MATCH :match").bindparams(match=match)
-        return _Plan(where, match=match, joined=joined, matching=[matching])
+        adapter = ClauseAdapter(_DOCS)
+        where = [adapter.traverse(clause) for clause in where]
+        return _Plan(where, match=match, docs=_DOCS, joined=joined, matching=[matching])
     compiled = tsquery(node)
     tsv: ColumnElement[Any] = literal_column("documents.tsv")
     return _Plan(where, tsquery=compiled, matching=[tsv.op("@@")(compiled)])
@@ -173,11 +301,238 @@ def _fact_filters(connection: Connection, filters: q.Filters) -> list[Any]:
     return found
 
 
+def _row(
+    kind: Any,
+    *,
+    id_: Any = None,
+    name: Any = None,
+    language: Any = None,
+    tlp: Any = None,
+    n: Any = None,
+) -> list[Any]:
+    """One row shape for every part of the bounded statement (a UNION ALL)."""
+    return [
+        cast(kind if not isinstance(kind, str) else literal(kind), String).label("kind"),
+        cast(null() if id_ is None else id_, Integer).label("id"),
+        cast(null() if name is None else name, String).label("name"),
+        cast(null() if language is None else language, String).label("language"),
+        cast(null() if tlp is None else tlp, String).label("tlp"),
+        cast(null() if n is None else n, Float).label("n"),
+    ]
+
+
+def _bounded(
+    connection: Connection,
+    plan: _Plan,
+    facets: bool,
+    limit: int,
+    offset: int,
+    bound: int,
+    window: int,
+) -> tuple[int, bool, dict[str, list[tuple[str, int]]], list[tuple[int, float]], int]:
+    """Total, exactness, facets, the page and how many matches were seen (at most
+    ``bound + 1``), from the newest ``bound + 1`` matches the reader may see."""
+    if plan.tsquery is None:
+        return _bounded_once(connection, plan, facets, limit, offset, bound, window, None)
+    newest, span = _span(connection, plan, bound)
+    for _ in range(3):
+        if span is None or span >= newest:
+            break
+        found = _bounded_once(connection, plan, facets, limit, offset, bound, window, newest - span)
+        seen = found[-1]
+        if seen > bound:
+            return found
+        span = int(span * (bound + 1) / seen * 1.5) if seen else span * 8  # widen
+    return _bounded_once(connection, plan, facets, limit, offset, bound, window, None)
+
+
+def _span(connection: Connection, plan: _Plan, bound: int) -> tuple[int, int | None]:
+    """PostgreSQL: the newest id, and how many ids below it the newest ``bound + 1``
+    visible matches probably take (None: read them all).
+
+    The GIN index lists a word's matches in table order, not newest first, so without
+    a floor the bounded statement would visit every match's row (600,000 for "said" in
+    a million documents) to keep the newest. The index also holds the id's block of
+    1,024 (migration 0008), so ``id / 1024 >= floor / 1024`` is answered inside it
+    (a few hundred keys, where the ids themselves would be a key each) and only the rows
+    above the floor are visited. The span comes from the planner's estimate of the
+    matches that pass the policy and the filters (its statistics of the words and
+    columns), with a third more room; a guess that falls short is widened by what it
+    found."""
+    statement = select(documents.c.id).where(*plan.everything)
+    compiled = statement.compile(connection, compile_kwargs={"render_postcompile": True})
+    explained = connection.exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params
+    ).scalar_one()
+    estimate = float(explained[0]["Plan"]["Plan Rows"])
+    newest = connection.execute(select(func.max(documents.c.id))).scalar() or 0
+    if estimate <= bound:
+        return newest, None
+    return newest, int((bound + 1) * newest / estimate * 4 // 3)
+
+
+def _bounded_once(
+    connection: Connection,
+    plan: _Plan,
+    facets: bool,
+    limit: int,
+    offset: int,
+    bound: int,
+    window: int,
+    floor: int | None,
+) -> tuple[int, bool, dict[str, list[tuple[str, int]]], list[tuple[int, float]], int]:
+    """One statement: the matches are read once into a materialized CTE; from it come
+    their number, the groups by source, language and TLP, the oldest of them (when
+    there are ``bound + 1``, the one beyond the bound, taken out of the groups), the
+    page (ranked over the newest ``window`` but never that one) and the facts sample
+    (the newest ``FACT_FACET_SAMPLE``)."""
+    docs = plan.docs
+    columns = [docs.c.id, docs.c.source_id, docs.c.language, docs.c.tlp]
+    words = plan.match is not None or plan.tsquery is not None
+    if plan.match is not None:
+        columns.append((-literal_column(_BM25)).label("score"))
+    if not words:
+        columns.append(docs.c.published_at)
+    where = plan.everything
+    if floor is not None:
+        where = [*where, floor // ID_BLOCK <= _BLOCK]
+    matches = (
+        select(*columns)
+        .select_from(plan.joined)
+        .where(*where)
+        .order_by(*plan.newest)
+        .limit(bound + 1)
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    m = matches.c
+    if words:
+        newest: list[Any] = [m.id.desc()]
+        oldest: list[Any] = [m.id]
+    else:
+        newest = [m.published_at.desc().nulls_last(), m.id.desc()]
+        oldest = [m.published_at.asc().nulls_first(), m.id]
+    parts: list[Any] = [select(*_row("n", n=func.count())).select_from(matches)]
+    if facets:
+        grouped = (
+            select(m.source_id, m.language, m.tlp, func.count().label("n"))
+            .group_by(m.source_id, m.language, m.tlp)
+            .subquery()
+        )
+        parts.append(
+            select(
+                *_row(
+                    "g",
+                    name=sources.c.name,
+                    language=grouped.c.language,
+                    tlp=grouped.c.tlp,
+                    n=grouped.c.n,
+                )
+            ).select_from(grouped.outerjoin(sources, sources.c.id == grouped.c.source_id))
+        )
+        last = select(m.source_id, m.language, m.tlp).order_by(*oldest).limit(1).subquery()
+        parts.append(
+            select(
+                *_row("o", name=sources.c.name, language=last.c.language, tlp=last.c.tlp)
+            ).select_from(last.outerjoin(sources, sources.c.id == last.c.source_id))
+        )
+    want = min(offset + limit, bound)
+    if offset < want:
+        parts.append(_page(plan, matches, newest, want, bound, window))
+    if facets:
+        sample = select(m.id).order_by(*newest).limit(min(FACT_FACET_SAMPLE, bound)).cte("sample")
+        for facet, value, n, from_ in _fact_parts(select(sample.c.id)):
+            parts.append(select(*_row(facet, name=value, n=n)).select_from(from_))
+    seen, groups, beyond = 0, [], None
+    page: list[tuple[int, float]] = []
+    counted: dict[str, list[tuple[str, int]]] = {}
+    if facets:
+        counted = {name: [] for name in (*FACETS, *FACT_FACETS)}
+    for kind, id_, name, language, tlp, n in connection.execute(union_all(*parts)):
+        if kind == "n":
+            seen = int(n)
+        elif kind == "g":
+            groups.append((name, language, tlp, int(n)))
+        elif kind == "o":
+            beyond = (name, language, tlp)
+        elif kind == "p":
+            page.append((int(id_), float(n or 0.0)))
+        else:
+            counted[kind].append((str(name), int(n)))
+    exact = seen <= bound
+    if facets:
+        if not exact and beyond is not None:
+            groups.append((*beyond, -1))
+        counted.update(_grouped_facets(groups))
+        for name in FACT_FACETS:
+            counted[name] = sorted(counted[name], key=lambda v: (-v[1], v[0]))
+    if words:
+        page.sort(key=lambda row: (-row[1], row[0]))
+    else:  # the filters-only page comes numbered in its order
+        page = [(id_, 0.0) for id_, _ in sorted(page, key=lambda row: row[1])]
+    return min(seen, bound), exact, counted, page[offset:want], seen
+
+
+def _page(plan: _Plan, matches: Any, newest: list[Any], want: int, bound: int, window: int) -> Any:
+    """The best ``want`` of the newest ``window`` matches, never the one beyond
+    ``bound``: best by score for words (bm25 computed as the index read them;
+    ``ts_rank_cd`` here, for the window's rows only), in listing order for filters
+    alone (numbered, as a UNION ALL keeps no order)."""
+    m = matches.c
+    if plan.match is None and plan.tsquery is None:
+        top = select(m.id, m.published_at).order_by(*newest).limit(want).subquery()
+        number = func.row_number().over(
+            order_by=[top.c.published_at.desc().nulls_last(), top.c.id.desc()]
+        )
+        return select(*_row("p", id_=top.c.id, n=number))
+    if window < bound:  # the newest window: the one beyond the bound is not among them
+        kept = [m.id, m.score] if plan.match is not None else [m.id]
+        ranked: Any = select(*kept).order_by(m.id.desc()).limit(window).subquery()
+        within: list[Any] = []
+    else:  # all but the one beyond the bound, if it was read
+        ranked = matches
+        within = [
+            (select(func.count()).select_from(matches).scalar_subquery() <= bound)
+            | (m.id > select(func.min(m.id)).scalar_subquery())
+        ]
+    if plan.match is not None:
+        best = (
+            select(ranked.c.id, ranked.c.score)
+            .where(*within)
+            .order_by(ranked.c.score.desc(), ranked.c.id)
+            .limit(want)
+        )
+    else:
+        assert plan.tsquery is not None
+        score = func.ts_rank_cd(literal_column("documents.tsv"), plan.tsquery)
+        best = (
+            select(ranked.c.id, score.label("score"))
+            .select_from(ranked.join(documents, documents.c.id == ranked.c.id))
+            .where(*within)
+            .order_by(score.desc(), ranked.c.id)
+            .limit(want)
+        )
+    top = best.subquery()
+    return select(*_row("p", id_=top.c.id, n=top.c.score))
+
+
+def _grouped_facets(
+    groups: list[tuple[str | None, str | None, str, int]],
+) -> dict[str, list[tuple[str, int]]]:
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for source, language, tlp, n in groups:
+        counters["source"][source if source is not None else NONE_LABEL] += n
+        counters["language"][language if language is not None else NONE_LABEL] += n
+        counters["tlp"][tlp] += n
+    return {name: top(+counter) for name, counter in counters.items()}
+
+
 def _count(
     connection: Connection, plan: _Plan, facets: bool
 ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     """The total, and with ``facets`` the counts per source, language and TLP, from one
     pass over the matches (grouped by all three at once; the groups are few)."""
+    docs = plan.docs
     if not facets:
         if plan.match is not None and not plan.where:  # the index counts alone
             statement: Any = text(
@@ -188,8 +543,8 @@ def _count(
         return int(connection.execute(statement).scalar_one()), {}
     # ``source_id + 0``: grouping by the bare column lets SQLite walk the source index
     # for the grouping order instead of the index the filters or the words need.
-    source_id = (documents.c.source_id + 0).label("source_id")
-    keys = (source_id, documents.c.language, documents.c.tlp)
+    source_id = (docs.c.source_id + 0).label("source_id")
+    keys = (source_id, docs.c.language, docs.c.tlp)
     grouped = (
         select(*keys, func.count().label("n"))
         .select_from(plan.joined)
@@ -202,14 +557,8 @@ def _count(
             grouped.outerjoin(sources, sources.c.id == grouped.c.source_id)
         )
     ).all()
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for source, language, tlp, n in rows:
-        counters["source"][source if source is not None else NONE_LABEL] += n
-        counters["language"][language if language is not None else NONE_LABEL] += n
-        counters["tlp"][tlp] += n
-    return sum(int(row.n) for row in rows), {
-        name: top(counter) for name, counter in counters.items()
-    }
+    groups = [(row.name, row.language, row.tlp, int(row.n)) for row in rows]
+    return sum(n for *_, n in groups), _grouped_facets(groups)
 
 
 def empty_fact_facets() -> dict[str, list[tuple[str, int]]]:
@@ -219,32 +568,32 @@ def empty_fact_facets() -> dict[str, list[tuple[str, int]]]:
 def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[str, int]]]:
     """Top entities, places and event types among the matches (the newest
     ``FACT_FACET_SAMPLE`` when there are more), each counted once per document, in
-    one statement over one sample of document ids.
-
-    Entities and places are grouped by key alone (the primary key index covers that)
-    and named afterwards, for the top keys only, by their first stored spelling.
-    """
-    # Ordered by the index's rowid on SQLite, FTS5 walks its matches newest first and
-    # stops at the limit; ordered by documents.id, it would sort every match first.
-    # PostgreSQL ordered by id walks the primary key backwards testing each row until
-    # it has the sample, which for a rare term is most of the table (1.5 s for 6,000
-    # matches in a million); by ``id + 0`` it sorts the matches the GIN index lists.
-    if plan.match is not None:
-        newest = _FTS.c.rowid.desc()
-    elif plan.tsquery is not None:
-        newest = (documents.c.id + 0).desc()
-    else:
-        newest = documents.c.id.desc()
+    one statement over one sample of document ids."""
     sample = (
-        select(documents.c.id)
+        select(plan.docs.c.id)
         .select_from(plan.joined)
         .where(*plan.everything)
-        .order_by(newest)
+        .order_by(*plan.newest)
         .limit(FACT_FACET_SAMPLE)
         .cte("sample")
     )
-    sampled = select(sample.c.id)
-    branches = []
+    branches = [
+        select(literal(facet, String), value, n).select_from(from_)
+        for facet, value, n, from_ in _fact_parts(select(sample.c.id))
+    ]
+    found = empty_fact_facets()
+    for facet, value, count in connection.execute(union_all(*branches)):
+        found[facet].append((str(value), int(count)))
+    return {name: sorted(values, key=lambda v: (-v[1], v[0])) for name, values in found.items()}
+
+
+def _fact_parts(sampled: Any) -> list[tuple[str, Any, Any, Any]]:
+    """Per fact facet: its name, the value and count columns of its top
+    ``FACET_SIZE`` among the ``sampled`` ids, and what they are selected from.
+
+    Entities and places are grouped by key alone (the primary key index covers that)
+    and named afterwards, for the top keys only, by their first stored spelling."""
+    parts: list[tuple[str, Any, Any, Any]] = []
     for name, table_, key, named in (
         ("entity", doc_entities, doc_entities.c.entity_key, _NAMED_ENTITIES),
         ("place", doc_places, doc_places.c.place_key, _NAMED_PLACES),
@@ -261,7 +610,7 @@ def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[st
         spelling = (
             select(named.c.name).where(named.c[key.name] == top_keys.c.key).limit(1)
         ).scalar_subquery()
-        branches.append(select(literal_column(f"'{name}'").label("facet"), spelling, top_keys.c.n))
+        parts.append((name, spelling, top_keys.c.n, top_keys))
     n = func.count(doc_events.c.document_id.distinct())
     types = (
         select(doc_events.c.type.label("key"), n.label("n"))
@@ -271,11 +620,8 @@ def _fact_facets(connection: Connection, plan: _Plan) -> dict[str, list[tuple[st
         .limit(FACET_SIZE)
         .subquery()
     )
-    branches.append(select(literal_column("'event_type'"), types.c.key, types.c.n))
-    found = empty_fact_facets()
-    for facet, value, count in connection.execute(union_all(*branches)):
-        found[facet].append((str(value), int(count)))
-    return {name: sorted(values, key=lambda v: (-v[1], v[0])) for name, values in found.items()}
+    parts.append(("event_type", types.c.key, types.c.n, types))
+    return parts
 
 
 def top(counter: Counter[str], size: int = FACET_SIZE) -> list[tuple[str, int]]:
@@ -291,14 +637,15 @@ def _ranked(
         return _ranked_by_window(connection, plan, limit, offset)
     if plan.match is not None:  # nothing to check: the index's order is the answer
         return _fts_ranked(connection, plan.match, offset + limit)[offset:]
+    docs = plan.docs
     if plan.tsquery is not None:
         score: ColumnElement[Any] = func.ts_rank_cd(literal_column("documents.tsv"), plan.tsquery)
-        order = [score.desc(), documents.c.id]
+        order = [score.desc(), docs.c.id]
     else:
         score = literal_column("0")
-        order = [documents.c.published_at.desc().nulls_last(), documents.c.id.desc()]
+        order = [docs.c.published_at.desc().nulls_last(), docs.c.id.desc()]
     rows = connection.execute(
-        select(documents.c.id, score)
+        select(docs.c.id, score)
         .select_from(plan.joined)
         .where(*plan.everything)
         .order_by(*order)
@@ -330,15 +677,14 @@ def _ranked_by_window(
     kept documents, no document outside it could rank among them.
     """
     assert plan.match is not None
+    docs = plan.docs
     want = offset + limit
     window = want * 2 + 20
     while window <= _WINDOW_MAX:
         ranked = _fts_ranked(connection, plan.match, window)
         ids = [document_id for document_id, _ in ranked]
         passed = set(
-            connection.execute(
-                select(documents.c.id).where(documents.c.id.in_(ids), *plan.where)
-            ).scalars()
+            connection.execute(select(docs.c.id).where(docs.c.id.in_(ids), *plan.where)).scalars()
         )
         kept = [(document_id, score) for document_id, score in ranked if document_id in passed]
         if len(kept) >= want or len(ranked) < window:
@@ -346,10 +692,10 @@ def _ranked_by_window(
         share = max(len(kept), 1) / len(ranked)  # widen by what this window let through
         window = max(window * 4, int(want / share * 1.5))
     rows = connection.execute(
-        select(documents.c.id, (-literal_column(_BM25)).label("score"))
+        select(docs.c.id, (-literal_column(_BM25)).label("score"))
         .select_from(plan.joined)
         .where(*plan.everything)
-        .order_by(literal_column(_BM25), documents.c.id)
+        .order_by(literal_column(_BM25), docs.c.id)
         .limit(limit)
         .offset(offset)
     ).all()

@@ -57,8 +57,11 @@ EVERYTHING = " ".join(f'tlp:"{level.value}"' for level in TLP)
 
 def everything(store: Store, reader: Reader, *, limit: int = 1) -> SearchResult:
     """The newest documents ``reader`` may see, how many there are, and the counts per
-    source, language and TLP."""
-    return search_view.search(store, EVERYTHING, limit=limit, reader=reader, facets=True)
+    source, language and TLP. Exhaustive: a bounded count would miss the TLPs of older
+    documents, and ``reader_tlp`` must never understate."""
+    return search_view.search(
+        store, EVERYTHING, limit=limit, reader=reader, facets=True, exhaustive=True
+    )
 
 
 def reader_tlp(store: Store, reader: Reader, seen: SearchResult | None = None) -> TLP:
@@ -198,7 +201,8 @@ def search(
         result=result,
         hits=hits,
         page_number=page_number,
-        pages=((result.total - 1) // PAGE_SIZE + 1) if result else 0,
+        pages=((search_view.reachable(result) - 1) // PAGE_SIZE + 1) if result else 0,
+        total=search_view.total_text(result) if result else "",
         facet_links=_facet_links(q, result.facets if result else {}),
     )
 

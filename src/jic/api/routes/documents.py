@@ -13,12 +13,13 @@ from jic.api.deps import ReaderDep, StoreDep, UserDep, WriterDep
 from jic.api.errors import responses
 from jic.api.openapi import DOCUMENT_RECORD
 from jic.api.paging import CursorQuery, LimitQuery, position
-from jic.domain import TLP, SearchResult
+from jic.domain import TLP
 from jic.gather.ingest import IngestTarget, ingest
 from jic.gather.submissions import Submission, SubmissionBatch, to_offer
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store.database import Store
+from jic.store.search import Found
 from jic.store.visibility import Reader
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
@@ -39,14 +40,26 @@ QQuery = Annotated[
 
 
 def _search(
-    store: Store, reader: Reader, query: str, limit: int, offset: int, facets: bool
-) -> SearchResult:
+    store: Store,
+    reader: Reader,
+    query: str,
+    limit: int,
+    offset: int,
+    facets: bool,
+    exhaustive: bool = False,
+) -> Found:
     return search_view.search(
-        store, query, limit=limit, offset=offset, reader=reader, facets=facets
+        store,
+        query,
+        limit=limit,
+        offset=offset,
+        reader=reader,
+        facets=facets,
+        exhaustive=exhaustive,
     )
 
 
-def _hits(result: SearchResult) -> list[models.Hit]:
+def _hits(result: Found) -> list[models.Hit]:
     return [models.Hit(**search_view.hit_record(hit)) for hit in result.hits]
 
 
@@ -58,19 +71,30 @@ def search(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
     facets: bool = False,
+    exhaustive: Annotated[
+        bool,
+        Query(
+            description="Count every match and rank them all. By default a search counts "
+            "up to 10,000 matches (past that `total_exact` is false) and ranks the newest "
+            "10,000 on SQLite, 1,000 on PostgreSQL (`ranked_within`)."
+        ),
+    ] = False,
 ) -> models.SearchPage:
     """Search with the query language, best first; ``facets`` adds counts per source,
-    language and TLP over every match the reader may see."""
-    at = position("search", [q, facets], cursor)
-    found = _search(store, reader, q, limit, at.offset, facets)
+    language and TLP over every match the reader may see (over the newest 10,000 when
+    there are more, unless ``exhaustive``)."""
+    at = position("search", [q, facets, exhaustive], cursor)
+    found = _search(store, reader, q, limit, at.offset, facets, exhaustive)
     record = search_view.result_record(found)
     return models.SearchPage(
         query=found.query,
         total=found.total,
+        total_exact=found.total_exact,
+        ranked_within=found.ranked_within,
         hits=_hits(found),
         facets=record.get("facets") if facets else None,
         facets_sampled=record.get("facets_sampled") if facets else None,
-        next=at.next_cursor(limit, found.total > at.offset + limit),
+        next=at.next_cursor(limit, search_view.reachable(found) > at.offset + limit),
     )
 
 
@@ -96,8 +120,9 @@ def list_documents(
     found = _search(store, reader, query, limit, at.offset, facets=False)
     return models.DocumentPage(
         total=found.total,
+        total_exact=found.total_exact,
         items=_hits(found),
-        next=at.next_cursor(limit, found.total > at.offset + limit),
+        next=at.next_cursor(limit, search_view.reachable(found) > at.offset + limit),
     )
 
 
