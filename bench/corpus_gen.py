@@ -8,12 +8,13 @@ paragraphs and paragraphs from one to three other articles in the same language.
 documents are spread over 48 sources owned by four members, four languages, every TLP
 level and one year of publication dates, so no two are the same text.
 
-``add_facts(store)`` then gives every generated document entity, place and event rows
-(``doc_entities``, ``doc_places``, ``doc_events``) through ``store.facts.rewrite``, the
-writer the pipeline uses. They are derived by a cheap heuristic, not by the pipeline
-(running spaCy over a million documents would take a day here): capitalised phrases
-as entities, a list of well-known place names, PLOVER trigger words as events. They
-give the fact filters and facets realistic row counts and skew, not realistic quality.
+``add_facts(store)`` then gives every generated document, newest first, entity, place
+and event rows (``doc_entities``, ``doc_places``, ``doc_events``) through
+``store.facts.rewrite``, the writer the pipeline uses. They are derived by a cheap
+heuristic, not by the pipeline (running spaCy over a million documents would take a
+day here): capitalised phrases as entities, a list of well-known place names, PLOVER
+trigger words as events. They give the fact filters and facets realistic row counts
+and skew, not realistic quality.
 
 ``fill(store, n)`` stores them through jic's own ingest (``store.documents.store_batch``:
 identity checks, one transaction and one audit entry per batch, and the full-text index
@@ -557,28 +558,48 @@ def derived_facts(text: str) -> dict[str, Any]:
     }
 
 
-def add_facts(store: Store, *, batch: int = 2000) -> int:
-    """Fact rows for every document that has none yet; returns how many got them."""
+def add_facts(
+    store: Store,
+    *,
+    batch: int = 2000,
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Fact rows for every document that has none yet, newest first; returns how many
+    documents were given them.
+
+    Newest first because search samples the newest matches for its fact facets: a fill
+    stopped early (``limit``, or an interrupted run) leaves the oldest documents
+    without facts, which searches read least. A document keeps no rows when the
+    heuristic finds nothing in it, and is looked at again by the next run."""
     done = 0
-    last = 0
-    with store.read() as connection:
-        have = select(doc_entities.c.document_id).union(
-            select(doc_places.c.document_id), select(doc_events.c.document_id)
-        )
-        last = max(connection.execute(have.subquery().select()).scalars(), default=0)
-    while True:
+    below: int | None = None
+    has_facts = (
+        select(doc_entities.c.document_id)
+        .where(doc_entities.c.document_id == documents.c.id)
+        .exists()
+        | select(doc_places.c.document_id)
+        .where(doc_places.c.document_id == documents.c.id)
+        .exists()
+        | select(doc_events.c.document_id)
+        .where(doc_events.c.document_id == documents.c.id)
+        .exists()
+    )
+    while limit is None or done < limit:
+        size = batch if limit is None else min(batch, limit - done)
         with store.write() as connection:
-            rows = connection.execute(
-                select(documents.c.id, documents.c.text)
-                .where(documents.c.id > last)
-                .order_by(documents.c.id)
-                .limit(batch)
-            ).all()
+            statement = select(documents.c.id, documents.c.text).where(~has_facts)
+            if below is not None:
+                statement = statement.where(documents.c.id < below)
+            rows = connection.execute(statement.order_by(documents.c.id.desc()).limit(size)).all()
             if not rows:
                 return done
             facts.rewrite(connection, {row.id: derived_facts(row.text) for row in rows})
-        last = rows[-1].id
+        below = rows[-1].id
         done += len(rows)
+        if progress is not None:
+            progress(done)
+    return done
 
 
 def main() -> None:
