@@ -135,3 +135,38 @@ def test_said_with_a_gerund_clause(claims_of: Extract) -> None:
     claims = claims_of("He said raising the tolls would hurt trade.")
     assert speaker(claims, "said") == "He"
     assert content(claims, "said") == "raising the tolls would hurt trade"
+
+
+def test_speaker_between_quotation_and_verb_loses_its_quote_mark(claims_of: Extract) -> None:
+    text = (
+        "“The crews are under a lot of pressure,” a harbour source, who was not authorized "
+        "to speak on the record, told the Velm Courier."
+    )
+    claims = claims_of(text)
+    claimant = speaker(claims, "told")
+    assert claimant is not None and claimant.startswith("a harbour source")
+    assert content(claims, "told") == "“The crews are under a lot of pressure,”"
+
+
+def test_speaker_read_as_a_compound_of_the_verb(claims_of: Extract) -> None:
+    text = (
+        "In all, the Velm harbour committee raised $57 million, Federal Election "
+        "Commission records show."
+    )
+    claims = claims_of(text)
+    assert speaker(claims, "show") == "Federal Election Commission records"
+    assert content(claims, "show") == "In all, the Velm harbour committee raised $57 million"
+
+
+def test_speaker_inside_the_parsed_clause_is_cut_out_of_the_content(
+    claims_of: Extract,
+) -> None:
+    # the parser makes the speaker part of the clause after "said"
+    text = (
+        '"The risk," said Tomas Brell, a harbour economist who directs the Velm port '
+        'forecast, "is that we will lose the ferries."'
+    )
+    claims = claims_of(text)
+    claimant = speaker(claims, "said")
+    assert claimant is not None and claimant.startswith("Tomas Brell, a harbour economist")
+    assert content(claims, "said") == '"is that we will lose the ferries."'
