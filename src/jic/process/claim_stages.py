@@ -397,7 +397,7 @@ def _inside(span: tuple[int, int], entities: dict[tuple[int, int], str]) -> str 
 )
 def make_events(context: StageContext) -> Stage:
     """PLOVER events from sentences that hold an event word, parsed on their own."""
-    from jic.process.events import EventCoder, Mention
+    from jic.process.events import EventCoder
     from jic.process.nlp_stages import load_english
 
     # The NER pass's model lends its parser; candidate sentences parse in one batch, and
@@ -406,25 +406,40 @@ def make_events(context: StageContext) -> Stage:
     coder = EventCoder(context.resource("spacy-en", load_english), parse_many=parser.parse_many)
 
     def run(batch: list[Work]) -> None:
-        docs = [None if w.fields["_spacy"] is None else _head(w.fields["_spacy"]) for w in batch]
-        # the batch's event sentences in one parse (those the claims stage parsed are kept)
-        parser.parse_many([s for d in docs if d is not None for s in coder.candidates(d)])
-        for work, doc in zip(batch, docs, strict=True):
-            if doc is None:
-                work.fields["events"], work.fields["events_skipped"] = [], []
-                continue
-            countries = {e["id"]: e["country"] for e in work.fields["entities"]}
-            actors = [
-                Mention(start, end, countries.get(key), key)
-                for start, end, key, _label in work.fields["entity_mentions"]
-            ]
-            places = [
-                Mention(start, end, None, str(place["geonames_id"] or place["name"]))
-                for place in work.fields["places"]
-                for start, end in place["mentions"]
-            ]
-            result = coder.code_doc(doc, actors=actors, places=places)
+        english = [w for w in batch if w.fields["_spacy"] is not None]
+        for work in batch:
+            work.fields["events"], work.fields["events_skipped"] = [], []
+        # the batch's event sentences are parsed in one call (those the claims stage
+        # parsed are kept), then each document is coded
+        results = coder.code_docs(
+            [_head(w.fields["_spacy"]) for w in english],
+            actors=[_actors(w) for w in english],
+            places=[_places(w) for w in english],
+        )
+        for work, result in zip(english, results, strict=True):
             work.fields["events"] = _plain(result.events)
             work.fields["events_skipped"] = _plain(result.skipped)
 
     return run
+
+
+def _actors(work: Work) -> list[Any]:
+    """The document's entity mentions, with each entity's country, as event actor hints."""
+    from jic.process.events import Mention
+
+    countries = {e["id"]: e["country"] for e in work.fields["entities"]}
+    return [
+        Mention(start, end, countries.get(key), key)
+        for start, end, key, _label in work.fields["entity_mentions"]
+    ]
+
+
+def _places(work: Work) -> list[Any]:
+    """The document's geocoded place mentions, as event place hints."""
+    from jic.process.events import Mention
+
+    return [
+        Mention(start, end, None, str(place["geonames_id"] or place["name"]))
+        for place in work.fields["places"]
+        for start, end in place["mentions"]
+    ]

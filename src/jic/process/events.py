@@ -126,13 +126,13 @@ class EventCoder:
         self.nlp = nlp
         self.options = options or EventOptions()
         self._coder = _SentenceCoder(countries or CountryTable.load(), self.options)
-        self._surface = lex.surface_forms()
+        self._words = _TriggerTest(lex.trigger_words(_lemmatizer_forms(nlp)))
         # Entities come from the document when it has them: re-running NER would be waste.
         self._parse_only = [p for p in nlp.pipe_names if p not in ("ner", "senter")]
 
     def may_hold_event(self, sent: Span) -> bool:
-        """Cheap test before parsing: does any word look like a lexicon entry?"""
-        return any(token.lower_ in self._surface for token in sent)
+        """Cheap test before parsing: could the coder find a trigger among its words?"""
+        return self._words.passes([token.lower for token in sent])
 
     def code_doc(
         self,
@@ -165,6 +165,37 @@ class EventCoder:
             result.events.extend(events)
         return result
 
+    def code_docs(
+        self,
+        docs: Sequence[Doc],
+        *,
+        actors: Sequence[Sequence[Mention]],
+        places: Sequence[Sequence[Mention]],
+    ) -> list[DocEvents]:
+        """``code_doc`` for many documents, their candidate sentences parsed in one batch
+        (the parser is faster on full batches); ``actors[i]`` and ``places[i]`` belong
+        to ``docs[i]``."""
+        if self._parse_many is None:
+            return [
+                self.code_doc(doc, actors=a, places=p)
+                for doc, a, p in zip(docs, actors, places, strict=True)
+            ]
+        results = [DocEvents([], []) for _ in docs]
+        chosen = [
+            [] if doc.has_annotation("DEP") else self._candidates(doc, result.skipped)
+            for doc, result in zip(docs, results, strict=True)
+        ]
+        parses = iter(self._parse_many([sent for sents in chosen for sent in sents]))
+        for i, doc in enumerate(docs):
+            if doc.has_annotation("DEP"):
+                results[i] = self.code_doc(doc, actors=actors[i], places=places[i])
+                continue
+            parsed = [(sent, next(parses)) for sent in chosen[i]]
+            self._code_parsed(
+                parsed, _MentionIndex(actors[i]), _MentionIndex(places[i]), None, results[i]
+            )
+        return results
+
     def _code_batched(
         self,
         doc: Doc,
@@ -176,26 +207,40 @@ class EventCoder:
         assert self._parse_many is not None
         result = DocEvents([], [])
         candidates = self._candidates(doc, result.skipped)
-        for sent, sub in zip(candidates, self._parse_many(candidates), strict=True):
+        parsed = list(zip(candidates, self._parse_many(candidates), strict=True))
+        self._code_parsed(parsed, actors_in, places_in, date, result)
+        return result
+
+    def _code_parsed(
+        self,
+        parsed: Sequence[tuple[Span, Doc]],
+        actors_in: _MentionIndex,
+        places_in: _MentionIndex,
+        date: TextSpan | None,
+        result: DocEvents,
+    ) -> None:
+        """Code candidate sentences, each beside its parse as a Doc of its own."""
+        for sent, sub in parsed:
             offset = sent.start_char
             here = [_shift(m, -offset) for m in actors_in.within(offset, sent.end_char)]
             there = [_shift(m, -offset) for m in places_in.within(offset, sent.end_char)]
             result.events.extend(
                 self._coder.code(sub[:], actors=here, places=there, date=date, offset=offset)
             )
-        return result
 
     def candidates(self, doc: Doc) -> list[Span]:
-        """The sentences of ``doc`` that would be parsed (to parse many documents'
-        sentences in one batch before coding them)."""
+        """The sentences of ``doc`` that would be parsed."""
         return self._candidates(doc, [])
 
     def _candidates(self, doc: Doc, skipped: list[TextSpan]) -> list[Span]:
+        from spacy.attrs import LOWER
+
+        lowers = doc.to_array([LOWER]).tolist()  # the document's words once, not per sentence
         found = []
         for sent in _lines(doc):
             if len(sent) > self.options.max_tokens:
                 skipped.append(TextSpan(sent.start_char, sent.end_char, sent.text))
-            elif self.may_hold_event(sent):
+            elif self._words.passes(lowers[sent.start : sent.end]):
                 found.append(sent)
         return found
 
@@ -242,6 +287,57 @@ def _lines(doc: Doc) -> Iterator[Span]:
             if span is not None and len(span):
                 yield span
             start = end + 1
+
+
+def _lemmatizer_forms(nlp: Language) -> Callable[[str], set[str]] | None:
+    """The forms spaCy's rule lemmatizer turns into a lemma: its exceptions read
+    backwards ("undertaken" -> "undertake") and its suffix rules run in reverse."""
+    if "lemmatizer" not in nlp.component_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    if not lookups.has_table("lemma_rules") or not lookups.has_table("lemma_exc"):
+        return None
+    classes = ("noun", "verb", "adj", "adv")
+    rules = [rule for c in classes for rule in lookups.get_table("lemma_rules").get(c, [])]
+    inverse: dict[str, set[str]] = {}
+    for word_class in classes:
+        for form, lemmas in lookups.get_table("lemma_exc").get(word_class, {}).items():
+            for lemma in lemmas:
+                inverse.setdefault(lemma, set()).add(form)
+
+    def forms(lemma: str) -> set[str]:
+        found = set(inverse.get(lemma, ()))
+        for ending, replacement in rules:
+            if lemma.endswith(replacement):
+                found.add(lemma[: len(lemma) - len(replacement)] + ending)
+        return found
+
+    return forms
+
+
+class _TriggerTest:
+    """``plover.TriggerWords`` as spaCy string ids, tested against a sentence's words."""
+
+    def __init__(self, words: lex.TriggerWords) -> None:
+        from spacy.strings import get_string_id
+
+        self.surface = frozenset(get_string_id(w) for w in words.surface)
+        self.alone = frozenset(get_string_id(w) for w in words.alone)
+        self.partners = {
+            get_string_id(w): frozenset(get_string_id(o) for o in others)
+            for w, others in words.partners.items()
+        }
+
+    def passes(self, lowers: Iterable[int]) -> bool:
+        """Whether a sentence with these lower-case word ids may hold an event."""
+        present = set(lowers)
+        if present.isdisjoint(self.surface):
+            return False
+        if not present.isdisjoint(self.alone):
+            return True
+        return any(
+            not present.isdisjoint(self.partners[word]) for word in present & self.partners.keys()
+        )
 
 
 class _MentionIndex:

@@ -10,6 +10,7 @@
     CUTTING_VERBS     verbs that stop a cooperative thing ("suspend talks" -> SANCTION)
     FRAME/INTENT/REPORTING verbs that carry another event in their complement
     DEMONYMS, MILITARY_WORDS  actor vocabulary: demonym -> ISO3, words naming armed forces
+    trigger_words()   what the coder looks for before parsing a sentence
 
 The entries follow the PLOVER definitions (Open Event Data Alliance, PLOVER manual
 0.5-0.8 and its CAMEO mapping), not any evaluation sentences. Where PLOVER versions
@@ -27,6 +28,7 @@ the coder and are worth stating here:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -492,17 +494,84 @@ def surface_forms() -> frozenset[str]:
     forms: set[str] = set()
     for lemma in lemmas:
         forms.update(_inflections(lemma))
-    forms.update(IRREGULAR_FORMS)
+    forms.update(IRREGULAR)
     forms.update(INTENT_ADJECTIVES)
     return frozenset(forms)
 
 
-IRREGULAR_FORMS = wordset(
-    "met fought shot beaten struck took taken held sought made began begun sent gave given "
-    "froze frozen broke broken swore sworn withdrew withdrawn led hit cut laid stood sat "
-    "spoke blew blown drew drawn threw thrown rose stole seized kept paid bore borne fled "
-    "protesters protestors demonstrators rioters strikers talks"
+@dataclass(frozen=True, slots=True)
+class TriggerWords:
+    """What the pre-parse test looks for, by lower-case word form.
+
+    A sentence can hold an event only if it has a word of ``surface`` and, besides,
+    a word that is a trigger by itself (``alone``: a form of an event verb or noun) or
+    a word with one of its ``partners`` (the parts of "open fire", "call for", "war
+    games", "cut ties", "... must ..." after a reporting verb): the coder finds nothing
+    else, so a sentence without them is not parsed.
+    """
+
+    surface: frozenset[str]
+    alone: frozenset[str]
+    partners: dict[str, frozenset[str]]
+
+
+def trigger_words(forms_of: Callable[[str], Iterable[str]] | None = None) -> TriggerWords:
+    """The pre-parse test's words, from the lexicon tables (see ``TriggerWords``).
+
+    ``forms_of`` gives the forms that the lemmatizer whose lemmas the coder reads maps to
+    a lemma ("undertaken" -> "undertake"): then exactly those count, not "band" for "ban".
+    Without it, the regular inflections and the irregular forms written here count.
+    """
+
+    def forms(lemma: str) -> frozenset[str]:
+        if forms_of is not None:
+            return frozenset({lemma, *forms_of(lemma)})
+        return frozenset(_inflections(lemma) | _IRREGULAR_OF.get(lemma, set()))
+
+    alone: set[str] = set()
+    for lemma in (*VERBS, *NOUNS, *ACTOR_EVENT_NOUNS):
+        alone |= forms(lemma)
+    pairs: list[tuple[frozenset[str], frozenset[str]]] = [
+        (forms(verb), frozenset({particle})) for verb, particle in PHRASAL
+    ]
+    pairs += [(forms(verb), forms(noun)) for verb, noun in LIGHT]
+    pairs += [(forms(modifier), forms(noun)) for modifier, noun in COMPOUND_NOUNS]
+    cut = frozenset().union(*(forms(n) for n in WITHDRAWN_NOUNS | {"relation", "tie"}))
+    pairs += [(forms(verb), cut) for verb in CUTTING_VERBS]
+    told = frozenset().union(*(forms(verb) for verb in REPORTING_VERBS))
+    pairs.append((OBLIGATION_AUXILIARIES, told))
+    partners: dict[str, set[str]] = {}
+    for first, second in pairs:
+        for word in first:
+            partners.setdefault(word, set()).update(second)
+        for word in second:
+            partners.setdefault(word, set()).update(first)
+    return TriggerWords(
+        surface=surface_forms(),
+        alone=frozenset(alone),
+        partners={word: frozenset(others) for word, others in partners.items()},
+    )
+
+
+# Irregular forms of lexicon words, with their lemmas.
+IRREGULAR: dict[str, str] = _pairs(
+    "met:meet fought:fight shot:shoot beaten:beat struck:strike took:take taken:take "
+    "held:hold sought:seek made:make began:begin begun:begin sent:send gave:give given:give "
+    "froze:freeze frozen:freeze broke:break broken:break swore:swear sworn:swear "
+    "withdrew:withdraw withdrawn:withdraw led:lead hit:hit cut:cut laid:lay stood:stand "
+    "sat:sit spoke:speak blew:blow blown:blow drew:draw drawn:draw threw:throw "
+    "thrown:throw rose:rise stole:steal seized:seize kept:keep paid:pay bore:bear "
+    "borne:bear fled:flee protesters:protester protestors:protestor "
+    "demonstrators:demonstrator rioters:rioter strikers:striker talks:talks"
 )
+# Irregular forms of reporting verbs, for "X said Y must ..." (not event words themselves).
+_IRREGULAR_REPORTING: dict[str, str] = _pairs(
+    "said:say told:tell wrote:write written:write thought:think knew:know known:know "
+    "sought:seek began:begin begun:begin"
+)
+_IRREGULAR_OF: dict[str, set[str]] = {}
+for _form, _lemma in (IRREGULAR | _IRREGULAR_REPORTING).items():
+    _IRREGULAR_OF.setdefault(_lemma, set()).add(_form)
 
 
 def _inflections(lemma: str) -> set[str]:
