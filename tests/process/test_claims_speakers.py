@@ -170,3 +170,22 @@ def test_speaker_inside_the_parsed_clause_is_cut_out_of_the_content(
     claimant = speaker(claims, "said")
     assert claimant is not None and claimant.startswith("Tomas Brell, a harbour economist")
     assert content(claims, "said") == '"is that we will lose the ferries."'
+
+
+def test_possessive_claim_that(claims_of: Extract) -> None:
+    claims = claims_of("The mayor's claim that the ferry was safe was disputed.")
+    assert speaker(claims, "claim") == "The mayor"
+    assert content(claims, "claim") == "that the ferry was safe"
+
+
+def test_possessive_noun_with_only_a_topic_is_no_claim(claims_of: Extract) -> None:
+    # on PolNeAR train under a third of these were attributions
+    claims = claims_of("The mayor's comments about the ferry were brief.")
+    assert not [c for c in claims if c.cue.text == "comments"]
+
+
+def test_statement_calling_on_someone_is_its_issuer_s(claims_of: Extract) -> None:
+    claims = claims_of(
+        "Hours later, she issued a statement calling on the council to reopen the bridge."
+    )
+    assert speaker(claims, "calling") == "she"

@@ -165,11 +165,10 @@ def _find_subject(verb: Token, hops: int = 4) -> Token | None:
         return _find_subject(repeated, hops - 1)
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and _is_evidence(verb.head):
         return verb.head  # "recent polls showing a tightening of the race"
-    if verb.dep_ == "acl" and verb.tag_ == "VBG" and _has_clause(verb):
+    message = verb.head.dep_ == "dobj" and verb.head.lemma_.lower() in _MESSAGE_NOUNS
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and message and hops:
         # "Trump issued a statement saying that ...": the one who issued it speaks
-        issued = verb.head.head
-        if verb.head.lemma_.lower() in _MESSAGE_NOUNS and verb.head.dep_ == "dobj" and hops:
-            return _find_subject(issued, hops - 1)
+        return _find_subject(verb.head.head, hops - 1)
     if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
         return None
     if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "acl"):
@@ -185,10 +184,6 @@ def _find_subject(verb: Token, hops: int = 4) -> Token | None:
 _MESSAGE_NOUNS = lexicon(
     "statement release letter email e-mail memo message note tweet post video ad response"
 )
-
-
-def _has_clause(verb: Token) -> bool:
-    return any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
 
 
 def _contracted_has(verb: Token) -> bool:
@@ -693,6 +688,48 @@ def _colon_attribution(doc: Doc) -> Attribution | None:
     )
 
 
+# Nouns that report what their possessor said or holds: "Trump's claim that ...",
+# "her remarks about ...". Only with a possessor and a clause or topic of their own.
+_REPORT_NOUNS = lexicon(
+    """
+    claim assertion statement statements remark remarks comment comments argument
+    suggestion warning promise pledge insistence denial admission accusation allegation
+    charge criticism view belief call calls prediction proposal vow threat complaint
+    """
+)
+
+
+def _noun_attribution(doc: Doc, noun: Token) -> Attribution | None:
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
+    content_tokens: list[Token] = []
+    for child in noun.children:
+        if child.i < noun.i:
+            continue
+        if child.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in child.children
+        ):
+            content_tokens = list(child.subtree)
+        if content_tokens:
+            break
+    content = _contiguous(doc, content_tokens)
+    source_tokens = [t for t in owner.subtree if t.dep_ != "case"]
+    source = _contiguous(doc, source_tokens)
+    if content is None or source is None:
+        return None
+    return Attribution(
+        cue=(noun.idx, noun.idx + len(noun)),
+        cue_lemma=noun.lemma_.lower(),
+        content=content,
+        source=source,
+        cue_token=noun.i,
+        pattern="noun",
+        source_kind=claimant_kind(source_tokens, owner),
+        content_kind="noun",
+    )
+
+
 def find_attributions(sentence: Doc | Span) -> list[Attribution]:
     """Every attribution in one parsed sentence, in the order of their cues."""
     doc = sentence.as_doc() if isinstance(sentence, Span) else sentence
@@ -708,6 +745,8 @@ def find_attributions(sentence: Doc | Span) -> list[Attribution]:
             attribution = _evidence_attribution(doc, token)
         elif lemma in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
             attribution = _verb_attribution(doc, token)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in _REPORT_NOUNS:
+            attribution = _noun_attribution(doc, token)
         else:
             continue
         if attribution is not None:
