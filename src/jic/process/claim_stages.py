@@ -59,6 +59,15 @@ class CachedLemmatizer:
         self.lemmatizer = lemmatizer
         self.memory: dict[tuple[int, int, int, int], int] = {}
         self._read = [ORTH, TAG, POS, MORPH, LEMMA]
+        # The rule lemmatizer asks whether a candidate lemma is in its word list, a Python
+        # list of up to 57,000 nouns: as sets the same answers come without a scan, which
+        # was most of the cost of a form seen for the first time.
+        lookups = getattr(lemmatizer, "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            for word_class, words in list(index.items()):
+                if isinstance(words, list):
+                    index[word_class] = frozenset(words)
         self._write = [LEMMA]
 
     def __call__(self, doc: Any) -> Any:
