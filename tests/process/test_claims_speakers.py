@@ -189,3 +189,15 @@ def test_statement_calling_on_someone_is_its_issuer_s(claims_of: Extract) -> Non
         "Hours later, she issued a statement calling on the council to reopen the bridge."
     )
     assert speaker(claims, "calling") == "she"
+
+
+def test_continued_to_act_is_no_claim_but_continued_after_a_quotation_is(
+    claims_of: Extract,
+) -> None:
+    claims = claims_of(
+        "The mayor continued to push the harbour plan. "
+        '"We will rebuild the pier by autumn," she continued.'
+    )
+    continued = [c for c in claims if c.cue.text == "continued"]
+    assert len(continued) == 1
+    assert continued[0].content.text == '"We will rebuild the pier by autumn,"'

@@ -54,6 +54,9 @@ _PERSONAL_PRONOUNS = lexicon("he she they i we it")
 # Verbs whose clause is rarely a stated position ("we expect rain to fall", "I see it
 # coming"), while their object reading ("expects a close race") more often is.
 _OBJECT_ONLY = lexicon("expect feel invite see")
+# Verbs that report speech only with a quotation or a clause ('"...," he continued'); with
+# an infinitive or an object they say how an action goes on ("continued to fight").
+_ASPECT_VERBS = lexicon("continue")
 # Verbs of knowing and feeling that, negated, make no claim ("I didn't realize").
 _NEGATED_NO_CLAIM = lexicon(
     """
@@ -521,6 +524,8 @@ def _verb_attribution(doc: Doc, verb: Token) -> Attribution | None:
         content_tokens = after_colon
     else:
         if kind not in ("dobj", "prep") and verb_lemma(verb) in _OBJECT_ONLY:
+            return None
+        if kind in ("xcomp", "dobj", "prep") and verb_lemma(verb) in _ASPECT_VERBS:
             return None
         content_tokens = found[0]
         content = _contiguous(doc, content_tokens)
