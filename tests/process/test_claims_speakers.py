@@ -13,6 +13,7 @@ from spacy.language import Language
 from jic.process.claims import (
     Claim,
     SentenceParser,
+    Stance,
     extract_claims,
     quote_regions,
     running_quotes,
@@ -225,3 +226,10 @@ def test_running_quotes_start_at_the_unclosed_mark() -> None:
     text = '"It is late," he said, "and I think the ferry\n"will not come," she said.'
     assert running_quotes(text) == [(23, 45)]
     assert quote_regions(text) == [(0, 13), (46, 62)]
+
+
+def test_the_month_may_is_no_hedge(claims_of: Extract) -> None:
+    claims = claims_of("The harbour master said the new pier will open in May.")
+    assert [c.stance for c in claims] == [Stance.ASSERT]
+    hedged = claims_of("The harbour master said the new pier may open in June.")
+    assert [c.stance for c in hedged] == [Stance.HEDGE]

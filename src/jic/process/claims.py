@@ -327,9 +327,12 @@ def _stance(attribution: Attribution, content_text: str, sentence_text: str) -> 
     outside = sentence_text.replace(content_text, " ") if content_text else sentence_text
     if any(w in HEDGE_WORDS - {"may", "might", "could"} for w in outside.lower().split()):
         return Stance.HEDGE
-    words = content_text.lower().split()
+    words = content_text.split()
     quoted = content_text[:1] in "\"“«'"
-    if not quoted and len(words) <= 40 and any(w in HEDGE_WORDS for w in words):
+    # "will open in May": the capitalised month is no modal (a clause opening "May ..."
+    # is rare in reported speech)
+    hedges = [w for w in words if w.lower() in HEDGE_WORDS and w != "May"]
+    if not quoted and len(words) <= 40 and hedges:
         return Stance.HEDGE
     return Stance.ASSERT
 
