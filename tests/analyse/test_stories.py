@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -309,17 +311,60 @@ def test_state_round_trip_with_revision_continues_exactly() -> None:
     assert restored.to_state() == json.loads(json.dumps(clusterer.to_state()))
 
 
-def test_state_saved_before_revision_existed_is_read() -> None:
-    clusterer = OnlineStoryClusterer()
-    assign_all(clusterer, [A1, B1])
-    old = json.loads(json.dumps(clusterer.to_state()))
-    old["version"] = 1
-    del old["recent"]
-    for story in old["stories"]:
-        del story["founded"]
-        story["members"] = [member[:3] for member in story["members"]]
-    restored = OnlineStoryClusterer.from_state(old)
-    assert restored.assign(A2).story_id == restored.story_of("a1")
+def version_1_state(docs: list[StoryDoc]) -> dict[str, object]:
+    """A state as version 1 saved it: one story per document, a centroid, no revision."""
+    reader = OnlineStoryClusterer()
+    stories, df, postings = [], Counter[str](), {}
+    for story_id, doc in enumerate(docs, start=1):
+        counts = reader._tf(doc)
+        df.update(counts)
+        norm = math.sqrt(sum(v * v for v in counts.values()))
+        for key in counts:
+            postings.setdefault(key, []).append(story_id)
+        published = doc.published.isoformat() if doc.published else None
+        stories.append(
+            {
+                "id": story_id,
+                "open": True,
+                "centroid": {key: value / norm for key, value in counts.items()},
+                "representatives": [
+                    {
+                        "doc_id": doc.id,
+                        "title": doc.text.splitlines()[0],
+                        "vector": counts,
+                        "similarity": 1e9,
+                        "norms": {},
+                        "norm_n": -1,
+                    }
+                ],
+                "members": [[doc.id, published, False]],
+                "entities": dict(Counter(doc.entities)),
+                "places": dict(Counter(doc.places)),
+                "first": published,
+                "last": published,
+                "norms": [{}, -1],
+            }
+        )
+    return {
+        "version": 1,
+        "options": {"threshold": 1.4, "centroid_mix": 0.35, "representatives": 8},
+        "n": len(docs),
+        "df": dict(df),
+        "next_id": len(docs) + 1,
+        "open": [story["id"] for story in stories],
+        "postings": postings,
+        "stories": stories,
+    }
+
+
+def test_state_saved_by_version_1_is_read_and_its_stories_take_new_reports() -> None:
+    old = json.loads(json.dumps(version_1_state([A1, B1])))
+    restored = OnlineStoryClusterer.from_state(old, StoryOptions(revision_window=10))
+    assert restored.summary(1).title.startswith("Earthquake of magnitude 6.8")
+    placed = restored.assign(A2)
+    assert placed.story_id == restored.story_of("a1") == 1 and placed.moved == ()
+    assert restored.assign(B2).story_id == restored.story_of("b1") == 2
+    assert restored.summary(1).documents == ["a1", "a2"]
 
 
 def test_average_linkage_does_not_depend_on_order() -> None:
@@ -340,3 +385,31 @@ def test_average_linkage_needs_the_mean_not_one_close_member() -> None:
     # Document 2 is close to 0 only: the mean over {0, 1} stays under the threshold.
     similarity = [[0.0, 5.0, 1.8], [5.0, 0.0, 0.0], [1.8, 0.0, 0.0]]
     assert sorted(average_linkage(similarity, 1.0)) == [[0, 1], [2]]
+
+
+def test_a_report_that_bridges_two_stories_of_one_event_merges_them() -> None:
+    # Two reports of one quake just miss the threshold and start two stories; both have
+    # left the window (frozen into their stories' cores) when a digest of the two arrives.
+    # Average linkage over the cores joins the digest to one and then the two stories.
+    clusterer = OnlineStoryClusterer(
+        StoryOptions(threshold=6.7, link_threshold=6.7, revision_window=1)
+    )
+    a1, a2, b1, b2, flood = undated(A1, A2, B1, B2, FLOOD)
+    digest = replace(a1, id="digest", text=f"{A1.text}\n{A2.text}")
+    placed = [clusterer.assign(doc) for doc in (flood, b1, a1, a2, b2)]
+    assert placed[2].story_id != placed[3].story_id
+    last = clusterer.assign(digest)
+    assert last.story_id == clusterer.story_of("a1") == clusterer.story_of("a2")
+    assert last.moved == (("a2", last.story_id),)
+    assert clusterer.summary(last.story_id).documents == ["a1", "a2", "digest"]
+    assert len(clusterer.story_ids()) == 3
+    assert len(clusterer.to_state()["recent"]) <= 1
+
+
+def test_average_linkage_weighs_groups_by_size_and_keeps_apart_nodes_apart() -> None:
+    # Node 0 stands for three documents (a story's core): the sums are over all pairs.
+    sums = [[0.0, 6.0, 2.5], [6.0, 0.0, 0.0], [2.5, 0.0, 0.0]]
+    assert sorted(average_linkage(sums, 1.5, sizes=[3, 1, 1])) == [[0, 1], [2]]
+    assert sorted(average_linkage(sums, 2.5, sizes=[3, 1, 1])) == [[0], [1], [2]]
+    close = [[0.0, 9.0, 9.0], [9.0, 0.0, 9.0], [9.0, 9.0, 0.0]]
+    assert sorted(average_linkage(close, 1.0, apart=frozenset({0, 1}))) == [[0, 2], [1]]

@@ -8,25 +8,24 @@
 
 A document is one sparse vector over six channels: content words, the lead (title and
 first sentences), entity keys, place keys, numbers and dates, weighted by sublinear term
-frequency and an IDF that grows as documents arrive. Similarity is a weighted sum of one
-cosine per channel. Two similar events in one topic (two earthquakes, two hijackings)
-share most of their words; what tells them apart is who, where, how many and when, and
-the lead that names them, so those channels weigh more than the body's words, and a key
-channel that both sides fill but that disagrees counts against a match.
+frequency and an IDF that grows as documents arrive. The similarity of two documents is
+a weighted sum of one cosine per channel. Two similar events in one topic (two
+earthquakes, two hijackings) share most of their words; what tells them apart is who,
+where, how many and when, and the lead that names them, so those channels weigh more
+than the body's words, and a key channel that both sides fill but that disagrees counts
+against a match.
 
-A document is scored against a handful of candidate stories found through an inverted
-index over its rarest keys (never against every story): the score mixes the similarity
-to the story's centroid with the best similarity to a few representative members, and
-decays with the gap between the document's time and the story's span. The best story
-wins if its score reaches the threshold; otherwise the document starts a new story.
-Copies (``duplicate_of``) join their original's story directly and do not count as new
-evidence in the centroid or the IDF.
-
-With ``revision_window`` set, stories founded among the last that many documents stay
-young: each time one grows, the documents of all young stories are grouped again by
-average linkage and the young stories rebuilt (analyse/story_revision.py), and
+A document's similarity to a story is its *average linkage* to the story: the mean of
+its similarities to every member, damped by the time gap. The members a story no longer
+lets move are summed into its core, one unit vector per channel, so that the mean over
+all of them costs one dot product per channel. Candidate stories come from an inverted
+index over the document's rarest keys (never every story). Without revision the best
+candidate wins if the mean reaches ``threshold``; otherwise the document starts a story.
+With ``revision_window``, the last that many documents stay movable and each arrival
+regroups its nearest stories by average linkage (analyse/story_revision.py):
 ``Assignment.moved`` names every earlier document (copies too) whose story changed.
-Documents of older stories never move. Without it, earlier assignments never change.
+Copies (``duplicate_of``) join their original's story, move with it, and do not count as
+new evidence in the vectors or the IDF.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ import heapq
 import math
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -43,10 +42,7 @@ from jic.analyse.story_features import lead, terms
 from jic.analyse.story_revision import RecentDoc, average_linkage
 from jic.errors import InputError
 
-STATE_VERSION = 2
 IDF_DRIFT = 1.05  # cached lengths and similarities are recomputed after 5% more documents
-READABLE_VERSIONS = (1, 2)  # version 1 had no revision window: its stories are all old
-FOUNDER = 1e9  # above any score: the representative that began a story stays one
 # Channel prefixes inside one key space; words never contain ":" (see story_features.terms).
 WORD, LEAD, ENTITY, PLACE, NUMBER, DATE = "w:", "l:", "e:", "p:", "n:", "d:"
 CHANNELS = (WORD, LEAD, ENTITY, PLACE, NUMBER, DATE)
@@ -86,14 +82,15 @@ class Assignment:
     """Where a document went: its story, how similar it was, and whether it began it.
 
     ``is_new``: the story did not exist before this document (with revision, a story that
-    a regrouping split off counts as new). ``similarity`` is the score that placed it.
+    a regrouping split off counts as new). ``similarity`` is the document's mean
+    similarity to the other documents of its story (0.0 when it is alone).
     """
 
     story_id: int
     similarity: float
     is_new: bool
     is_copy: bool = False
-    # Earlier documents that a revision of young stories moved, with their new story.
+    # Earlier documents that a revision moved, with their new story.
     moved: tuple[tuple[str, int], ...] = ()
 
 
@@ -101,11 +98,11 @@ class Assignment:
 class StoryOptions:
     """How documents are compared and how much state is kept.
 
-    The weights and the threshold were chosen on the ECB+ train split (bench/stories.py);
+    The weights and thresholds were chosen on the ECB+ train split (bench/stories.py);
     the limits bound memory and time per document, not quality.
     """
 
-    threshold: float = 1.4
+    threshold: float = 1.4  # mean similarity a document needs to join a story
     word_weight: float = 1.0
     entity_weight: float = 2.1
     place_weight: float = 1.0
@@ -114,20 +111,19 @@ class StoryOptions:
     lead_weight: float = 3.4
     lead_sentences: int = 3  # the title and this many first sentences form the lead channel
     agreement_bias: float = 0.1  # see OnlineStoryClusterer._similarity
-    centroid_mix: float = 0.35  # score = mix * centroid cosine + (1 - mix) * best member cosine
-    representatives: int = 8  # members kept per story for the best-member cosine and the title
-    time_scale_days: float = 7.0  # the score halves when a document is this far from a story
+    time_scale_days: float = 7.0  # a similarity halves when documents are this far apart
     max_doc_words: int = 150  # content words kept per document vector (by TF-IDF)
-    max_story_keys: int = 400  # keys kept per story centroid
+    max_story_keys: int = 400  # keys kept per story core
     retrieval_keys: int = 25  # a document's keys used to find candidate stories
     max_candidates: int = 40  # stories scored in full per document
     common_key_ratio: float = 0.1  # keys in more than this share of documents find no candidates
     postings_cap: int = 500  # stories remembered per key (the most recent)
     max_open_stories: int = 20_000  # older stories are closed: they keep members, lose vectors
-    # Bounded revision (analyse/story_revision.py): a story is young while its founding
-    # document is among the last this many; 0 turns revision off.
+    # Bounded revision (analyse/story_revision.py): the last this many documents can
+    # still move; 0 turns revision off (assignments are then final).
     revision_window: int = 0
-    link_threshold: float = 1.4  # mean pairwise similarity that keeps young documents together
+    revision_stories: int = 3  # the nearest stories regrouped with each new document
+    link_threshold: float = 1.4  # with revision: the mean similarity that keeps a group
 
     def channel_weights(self) -> dict[str, float]:
         """Weight of each channel's cosine in a similarity, by channel prefix."""
@@ -145,7 +141,8 @@ class StoryOptions:
 class _Query:
     """A document made ready for scoring (see ``OnlineStoryClusterer._query``)."""
 
-    vector: Vector
+    vector: Vector  # tf * idf² / channel length: dotted with raw tf vectors
+    unit: Vector  # tf * idf / channel length: dotted with cores
     channels: frozenset[str]  # channels in which the document has keys
 
 
@@ -158,29 +155,21 @@ class _Member:
 
 
 @dataclass(slots=True)
-class _Representative:
-    doc_id: str
-    title: str
-    vector: Vector  # sublinear term frequencies, without IDF (IDF is applied when compared)
-    similarity: float  # to the story when it joined
-    norms: dict[str, float] = field(default_factory=dict)  # see OnlineStoryClusterer._norms
-    norm_n: int = -1  # document count when ``norms`` were computed; -1: not yet
-
-
-@dataclass(slots=True)
 class _Story:
+    """A story: its frozen members summed into a core, and the ids of its movable ones."""
+
     id: int
-    centroid: Vector = field(default_factory=dict)  # sum of members' unit-length tf vectors
-    representatives: list[_Representative] = field(default_factory=list)
-    members: list[_Member] = field(default_factory=list)
-    entities: Counter[str] = field(default_factory=Counter)
+    core: Vector = field(default_factory=dict)  # sum of members' per-channel unit vectors
+    core_size: int = 0  # frozen members in the core (copies excluded)
+    core_channels: Counter[str] = field(default_factory=Counter)  # members with each channel
+    members: list[_Member] = field(default_factory=list)  # frozen members, copies included
+    young: list[str] = field(default_factory=list)  # movable members (in the recent window)
+    entities: Counter[str] = field(default_factory=Counter)  # of frozen members
     places: Counter[str] = field(default_factory=Counter)
-    first: datetime | None = None
+    first: datetime | None = None  # time span of the frozen members
     last: datetime | None = None
+    title: str = ""  # the first frozen member's title
     open: bool = True
-    norms: dict[str, float] = field(default_factory=dict)  # cached channel lengths of the centroid
-    norm_n: int = -1
-    founded: int = 0  # document count when its earliest document arrived (for revision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +186,15 @@ class StorySummary:
     copies: list[str]
 
 
+@dataclass(slots=True)
+class _Node:
+    """One node of a regrouping: a movable document, or a story's core."""
+
+    doc: RecentDoc | None
+    story: _Story | None
+    size: int
+
+
 class OnlineStoryClusterer:
     """Assigns documents to stories one at a time; see the module docstring."""
 
@@ -210,7 +208,8 @@ class OnlineStoryClusterer:
         self._postings: dict[str, list[int]] = {}
         self._doc_story: dict[str, int] = {}
         self._next_id = 1
-        self._recent: dict[str, RecentDoc] = {}  # documents of young stories, oldest first
+        self._recent: dict[str, RecentDoc] = {}  # the movable documents, oldest first
+        self._copies: dict[str, list[_Member]] = {}  # copies of movable documents
 
     # -- assigning ---------------------------------------------------------------------
 
@@ -222,34 +221,46 @@ class OnlineStoryClusterer:
                 "offer each document once; use story_of() to look an assignment up",
             )
         original = self._doc_story.get(doc.duplicate_of) if doc.duplicate_of else None
-        if original is not None:
-            story = self._stories[original]
-            self._add_member(story, _Member(doc.id, doc.published, True, doc.duplicate_of))
-            return Assignment(story.id, 1.0, is_new=False, is_copy=True)
+        if original is not None and doc.duplicate_of is not None:
+            return self._add_copy(doc, doc.duplicate_of, original)
         first_new_id = self._next_id
         counts = self._tf(doc)
         self._n += 1
         self._df.update(counts.keys())
-        revising = self.options.revision_window > 0
-        if revising:
-            self._forget_old()
-        moved: dict[str, int] = {}
-        best, score = self._best_story(counts, doc.published)
-        if best is None or score < self.options.threshold:
-            best = self._new_story()
-        self._join(best, doc, counts, score)
-        if revising and self._is_young(best):
-            self._remember(doc, counts)
-            moved.update(self._revise())
-        story_id = self._doc_story[doc.id]
+        entry = RecentDoc(
+            doc.id, self._n, counts, _title_of(doc), doc.published, doc.entities, doc.places
+        )
+        self._refresh_recent()
+        self._recent[entry.doc_id] = entry
+        self._similarities(entry)
+        if self.options.revision_window > 0:
+            story_id, similarity, moved = self._regroup(entry)
+        else:
+            (story_id, similarity), moved = self._join_best(entry), {}
+        self._freeze_beyond_window()
         moved.pop(doc.id, None)
         return Assignment(
-            story_id, score, is_new=story_id >= first_new_id, moved=tuple(sorted(moved.items()))
+            story_id,
+            similarity,
+            is_new=story_id >= first_new_id,
+            moved=tuple(sorted(moved.items())),
         )
 
     def story_of(self, doc_id: str) -> int | None:
         """The story a document was assigned to, if it was."""
         return self._doc_story.get(doc_id)
+
+    def _add_copy(self, doc: StoryDoc, original_id: str, story_id: int) -> Assignment:
+        member = _Member(doc.id, doc.published, True, original_id)
+        story = self._stories[story_id]
+        if original_id in self._recent:
+            self._copies.setdefault(original_id, []).append(member)
+        else:
+            story.members.append(member)
+            _widen(story, doc.published)
+        self._doc_story[doc.id] = story_id
+        self._touch(story)
+        return Assignment(story_id, 1.0, is_new=False, is_copy=True)
 
     def _tf(self, doc: StoryDoc) -> Vector:
         """The document's sublinear term frequencies over all channels (no IDF yet)."""
@@ -285,58 +296,21 @@ class OnlineStoryClusterer:
         return {channel: math.sqrt(total) for channel, total in squares.items()}
 
     def _query(self, counts: Mapping[str, float]) -> _Query:
-        """A tf vector made ready to score against raw (tf-only) vectors.
+        """A tf vector made ready to score against raw tf vectors and against cores.
 
         A channel's cosine is sum(q_k * idf_k * r_k * idf_k) / (|q| |r|): folding both IDFs
         and the query's length in once makes each dot product a plain sum over shared keys.
+        A core holds IDF-weighted unit vectors (weighted when they froze): it takes one IDF.
         """
         lengths = self._lengths(counts)
-        query = {}
+        vector, unit = {}, {}
         for key, value in counts.items():
             idf = self._idf(key)
-            query[key] = value * idf * idf / (lengths[key[:2]] or 1.0)
-        return _Query(query, frozenset(c for c, length in lengths.items() if length))
+            unit[key] = value * idf / (lengths[key[:2]] or 1.0)
+            vector[key] = unit[key] * idf
+        return _Query(vector, unit, frozenset(c for c, length in lengths.items() if length))
 
-    # -- scoring ---------------------------------------------------------------------------
-
-    def _best_story(
-        self, counts: Vector, published: datetime | None
-    ) -> tuple[_Story | None, float]:
-        query = self._query(counts)
-        best: _Story | None = None
-        best_score = 0.0
-        for story in self._candidates(counts):
-            score = self._score(query, story) * self._time_factor(story, published)
-            if score > best_score:
-                best, best_score = story, score
-        return best, best_score
-
-    def _candidates(self, counts: Vector) -> list[_Story]:
-        """Open stories that share one of the document's rarest keys, most overlapping first."""
-        options = self.options
-        limit = max(1.0, options.common_key_ratio * self._n) if self._n >= 50 else math.inf
-        weights = {key: value * self._idf(key) for key, value in counts.items()}
-        keys = heapq.nlargest(options.retrieval_keys, weights, key=weights.__getitem__)
-        overlap: dict[int, float] = {}
-        for key in keys:
-            if self._df[key] > limit:
-                continue
-            # A set: a story rebuilt by a revision may be listed twice under one key.
-            for story_id in set(self._postings.get(key, ())):
-                overlap[story_id] = overlap.get(story_id, 0.0) + weights[key]
-        ranked = sorted(overlap, key=lambda story_id: (-overlap[story_id], story_id))
-        # Stories that a revision dissolved are still named in old postings.
-        found = [self._stories[story_id] for story_id in ranked if story_id in self._stories]
-        return [story for story in found if story.open][: options.max_candidates]
-
-    def _score(self, query: _Query, story: _Story) -> float:
-        """Mix of the similarity to the story's centroid and to its closest representative."""
-        centroid = self._similarity(query, story.centroid, self._norms(story))
-        best_member = 0.0
-        for rep in story.representatives:
-            best_member = max(best_member, self._similarity(query, rep.vector, self._norms(rep)))
-        mix = self.options.centroid_mix
-        return mix * centroid + (1.0 - mix) * best_member
+    # -- similarity ------------------------------------------------------------------------
 
     def _similarity(self, query: _Query, raw: Vector, lengths: Mapping[str, float]) -> float:
         """Channel cosines between a query and a raw vector, summed with the channel weights.
@@ -363,226 +337,314 @@ class OnlineStoryClusterer:
             total += weights[channel] * cosine
         return total
 
-    def _norms(self, holder: _Story | _Representative) -> dict[str, float]:
-        """Channel lengths of a story's centroid or a representative's vector, cached.
+    def _core_sum(self, query: _Query, story: _Story) -> float:
+        """The sum of a document's similarities to every member in a story's core.
 
-        IDF drifts slowly once a few hundred documents are in: recomputing lengths only
-        when the vector changed or after 5% more documents keeps scoring linear in the
-        document's keys instead of in the story's.
+        Per channel, the sum of cosines to the members is the dot product of the query's
+        unit vector with the sum of theirs (IDF-weighted when they froze: an IDF that
+        moved since then is not applied again, so each term stays a cosine); the
+        agreement bias counts once per member that has the channel (the same pairs
+        ``_similarity`` would count).
         """
-        if holder.norm_n < 0 or self._n > holder.norm_n * IDF_DRIFT:
-            raw = holder.centroid if isinstance(holder, _Story) else holder.vector
-            holder.norms = self._lengths(raw)
-            holder.norm_n = self._n
-        return holder.norms
+        return self._cross(query.unit, Counter(dict.fromkeys(query.channels, 1)), story)
 
-    def _time_factor(self, story: _Story, published: datetime | None) -> float:
-        if published is None or story.first is None or story.last is None:
-            return 1.0
-        if published < story.first:
-            gap = story.first - published
-        elif published > story.last:
-            gap = published - story.last
-        else:
-            return 1.0
-        days = gap.total_seconds() / 86_400
-        return 1.0 / (1.0 + days / self.options.time_scale_days)
+    def _cross(self, vector: Vector, have: Counter[str], story: _Story) -> float:
+        if not story.core_size:
+            return 0.0
+        dots = dict.fromkeys(CHANNELS, 0.0)
+        core = story.core
+        for key in vector.keys() & core.keys():
+            dots[key[:2]] += vector[key] * core[key]
+        weights, bias = self._weights, self.options.agreement_bias
+        total = 0.0
+        for channel, dot in dots.items():
+            pairs = have[channel] * story.core_channels[channel]
+            if not pairs:
+                continue
+            total += weights[channel] * (dot - (bias * pairs if channel in KEY_CHANNELS else 0))
+        return total
 
-    # -- updating --------------------------------------------------------------------------
-
-    def _new_story(self) -> _Story:
-        story = _Story(self._next_id, founded=self._n)
-        self._next_id += 1
-        self._stories[story.id] = story
-        return story
-
-    def _join(self, story: _Story, doc: StoryDoc, counts: Vector, similarity: float) -> None:
-        norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-        for key, value in counts.items():
-            if key not in story.centroid:
-                postings = self._postings.setdefault(key, [])
-                postings.append(story.id)
-                if len(postings) > self.options.postings_cap:
-                    del postings[0]
-            story.centroid[key] = story.centroid.get(key, 0.0) + value / norm
-        story.norm_n = -1
-        if len(story.centroid) > 2 * self.options.max_story_keys:
-            self._prune(story)
-        self._add_representative(story, doc, counts, similarity)
-        story.entities.update(doc.entities)
-        story.places.update(doc.places)
-        self._add_member(story, _Member(doc.id, doc.published, False))
-
-    def _prune(self, story: _Story) -> None:
-        """Keep the keys that weigh most within their channel, so every channel keeps some."""
-        lengths = self._lengths(story.centroid)
-
-        def share(key: str) -> float:
-            return story.centroid[key] * self._idf(key) / (lengths[key[:2]] or 1.0)
-
-        kept = heapq.nlargest(self.options.max_story_keys, story.centroid, key=share)
-        story.centroid = {key: story.centroid[key] for key in kept}
-        story.norm_n = -1
-
-    def _add_representative(
-        self, story: _Story, doc: StoryDoc, counts: Vector, similarity: float
-    ) -> None:
-        """Keep the members most like the story (the first always stays: it defined it)."""
-        rep = _Representative(doc.id, _title_of(doc), dict(counts), similarity)
-        reps = story.representatives
-        if not reps:
-            rep.similarity = FOUNDER  # never replaced
-        if len(reps) < self.options.representatives:
-            reps.append(rep)
-            return
-        weakest = min(range(len(reps)), key=lambda i: reps[i].similarity)
-        if reps[weakest].similarity < similarity:
-            reps[weakest] = rep
-
-    def _add_member(self, story: _Story, member: _Member) -> None:
-        story.members.append(member)
-        self._doc_story[member.doc_id] = story.id
-        published = member.published
-        if published is not None:
-            if story.first is None or published < story.first:
-                story.first = published
-            if story.last is None or published > story.last:
-                story.last = published
-        self._open[story.id] = None
-        self._open.move_to_end(story.id)
-        while len(self._open) > self.options.max_open_stories:
-            closed_id, _ = self._open.popitem(last=False)
-            self._close(self._stories[closed_id])
-
-    # -- revising young stories (see analyse/story_revision.py) -------------------------
-
-    def _is_young(self, story: _Story) -> bool:
-        return story.open and story.founded > self._n - self.options.revision_window
-
-    def _forget_old(self) -> None:
-        """Drop recent documents whose story has grown old: they never move again."""
-        for doc_id in [
-            doc_id
-            for doc_id in self._recent
-            if not self._is_young(self._stories[self._doc_story[doc_id]])
-        ]:
-            del self._recent[doc_id]
-
-    def _remember(self, doc: StoryDoc, counts: Vector) -> None:
-        """Keep a young story's new document, with its similarity to the other young ones."""
-        entry = RecentDoc(
-            doc.id, self._n, counts, _title_of(doc), doc.published, doc.entities, doc.places
-        )
-        self._recent[doc.id] = entry
-        self._refresh(entry)
-
-    def _refresh(self, doc: RecentDoc) -> None:
+    def _similarities(self, doc: RecentDoc) -> None:
         """(Re)compute a recent document's similarities to the recent documents before it."""
         query = self._query(doc.counts)
         doc.similarities = {}
         for other in self._recent.values():
             if other is doc:
                 break
-            doc.similarities[other.doc_id] = self._pair_similarity(query, doc.published, other)
+            similarity = self._similarity(query, other.counts, self._doc_lengths(other))
+            doc.similarities[other.doc_id] = similarity * _decay(
+                self.options, _gap(doc.published, doc.published, other.published, other.published)
+            )
         doc.similarities_n = self._n
 
-    def _pair_similarity(
-        self, query: _Query, published: datetime | None, other: RecentDoc
-    ) -> float:
-        similarity = self._similarity(query, other.counts, self._lengths(other.counts))
-        if published is None or other.published is None:
-            return similarity
-        days = abs((published - other.published).total_seconds()) / 86_400
-        return similarity / (1.0 + days / self.options.time_scale_days)
+    def _doc_lengths(self, doc: RecentDoc) -> dict[str, float]:
+        """A recent document's channel lengths, recomputed after 5% more documents."""
+        if doc.lengths_n < 0 or self._n > doc.lengths_n * IDF_DRIFT:
+            doc.lengths = self._lengths(doc.counts)
+            doc.lengths_n = self._n
+        return doc.lengths
 
-    def _revise(self) -> dict[str, int]:
-        """Group the young stories' documents again; rebuild the stories that changed.
-
-        Returns the documents (copies included) whose story changed, with the new story.
-        """
-        self._forget_old()  # the join that called us may have closed a young story
-        recent = list(self._recent.values())
-        for doc in recent:
-            # Similarities rest on the IDF, which moves as documents arrive: early in a
-            # collection, words that every report of one event shares still look rare.
+    def _refresh_recent(self) -> None:
+        # Similarities rest on the IDF, which moves as documents arrive: early in a
+        # collection, words that every report of one event shares still look rare.
+        for doc in self._recent.values():
             if self._n > doc.similarities_n * IDF_DRIFT:
-                self._refresh(doc)
-        matrix = [
-            [
-                0.0
-                if i == j
-                else (a.similarities.get(b.doc_id) or b.similarities.get(a.doc_id) or 0.0)
-                for j, b in enumerate(recent)
-            ]
-            for i, a in enumerate(recent)
-        ]
-        groups = average_linkage(matrix, self.options.link_threshold)
-        current: dict[int, set[str]] = {}
-        for doc in recent:
-            current.setdefault(self._doc_story[doc.doc_id], set()).add(doc.doc_id)
-        wanted = [[recent[i] for i in group] for group in groups]
-        if {frozenset(ids) for ids in current.values()} == {
-            frozenset(d.doc_id for d in group) for group in wanted
-        }:
-            return {}
-        before = {
-            member.doc_id: story_id
-            for story_id in current
-            for member in self._stories[story_id].members
-        }
-        copies: dict[str, list[_Member]] = {}
-        for story_id in current:
-            for member in self._stories.pop(story_id).members:
-                if member.is_copy and member.original is not None:
-                    copies.setdefault(member.original, []).append(member)
-            self._open.pop(story_id, None)
-        free = set(current)
-        wanted.sort(key=lambda group: (-len(group), group[0].arrival))
-        for group in wanted:
-            votes = Counter(before[doc.doc_id] for doc in group if before[doc.doc_id] in free)
-            if votes:
-                story_id = min(votes, key=lambda sid: (-votes[sid], sid))
-                free.discard(story_id)
-            else:
-                story_id = self._next_id
-                self._next_id += 1
-            self._rebuild(story_id, group, copies)
-        return {
+                self._similarities(doc)
+
+    def _pair(self, a: RecentDoc, b: RecentDoc) -> float:
+        return a.similarities.get(b.doc_id) or b.similarities.get(a.doc_id) or 0.0
+
+    def _story_sum(self, doc: RecentDoc, query: _Query, story: _Story) -> float:
+        """Sum of a document's similarities to a story's members (itself excluded)."""
+        total = sum(self._pair(doc, self._recent[y]) for y in story.young if y != doc.doc_id)
+        if story.core_size:
+            gap = _gap(doc.published, doc.published, story.first, story.last)
+            total += self._core_sum(query, story) * _decay(self.options, gap)
+        return total
+
+    def _candidates(self, counts: Vector) -> list[_Story]:
+        """Open stories that share one of the document's rarest keys, most overlapping first."""
+        options = self.options
+        limit = max(1.0, options.common_key_ratio * self._n) if self._n >= 50 else math.inf
+        weights = {key: value * self._idf(key) for key, value in counts.items()}
+        keys = heapq.nlargest(options.retrieval_keys, weights, key=weights.__getitem__)
+        overlap: dict[int, float] = {}
+        for key in keys:
+            if self._df[key] > limit:
+                continue
+            # A set: a story a revision touched may be listed twice under one key.
+            for story_id in set(self._postings.get(key, ())):
+                overlap[story_id] = overlap.get(story_id, 0.0) + weights[key]
+        ranked = sorted(overlap, key=lambda story_id: (-overlap[story_id], story_id))
+        # Stories that a revision merged away are still named in old postings.
+        found = [self._stories[story_id] for story_id in ranked if story_id in self._stories]
+        return [story for story in found if story.open][: options.max_candidates]
+
+    def _ranked(self, doc: RecentDoc) -> list[tuple[float, _Story]]:
+        """Candidate stories with the document's mean similarity to each, best first."""
+        query = self._query(doc.counts)
+        scored = []
+        for story in self._candidates(doc.counts):
+            size = story.core_size + len(story.young)
+            if size:
+                scored.append((self._story_sum(doc, query, story) / size, story))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return scored
+
+    # -- assigning without revision ----------------------------------------------------
+
+    def _join_best(self, doc: RecentDoc) -> tuple[int, float]:
+        """The best story by mean similarity if it reaches the threshold, else a new one;
+        returns the story and the document's mean similarity to the best candidate."""
+        ranked = self._ranked(doc)
+        score = ranked[0][0] if ranked else 0.0
+        story = ranked[0][1] if ranked and score >= self.options.threshold else self._new_story()
+        self._place(doc, story)
+        return story.id, score
+
+    # -- revision (see analyse/story_revision.py) --------------------------------------
+
+    def _regroup(self, doc: RecentDoc) -> tuple[int, float, dict[str, int]]:
+        """Group the new document with its nearest stories again; apply what changed.
+
+        Returns the document's story, its mean similarity to the rest of it, and every
+        earlier document (copies included) whose story changed.
+        """
+        hood = [story for _, story in self._ranked(doc)[: self.options.revision_stories]]
+        nodes = [_Node(doc, None, 1)]
+        for story in hood:
+            if story.core_size:
+                nodes.append(_Node(None, story, story.core_size))
+            nodes += [_Node(self._recent[y], None, 1) for y in story.young]
+        matrix = self._node_matrix(nodes)
+        groups = average_linkage(
+            matrix, self.options.link_threshold, sizes=[node.size for node in nodes]
+        )
+        before = {doc_id: sid for story in hood for doc_id, sid in self._member_ids(story)}
+        self._rebuild(hood, [[nodes[i] for i in group] for group in groups])
+        (own,) = [group for group in groups if 0 in group]
+        others = sum(nodes[i].size for i in own if i != 0)
+        similarity = sum(matrix[0][i] for i in own if i != 0) / others if others else 0.0
+        moved = {
             doc_id: self._doc_story[doc_id]
             for doc_id, story_id in before.items()
             if self._doc_story[doc_id] != story_id
         }
+        return self._doc_story[doc.doc_id], similarity, moved
 
-    def _rebuild(
-        self, story_id: int, group: list[RecentDoc], copies: Mapping[str, list[_Member]]
-    ) -> None:
-        """A young story made again from its documents, in arrival order, with their copies."""
-        group = sorted(group, key=lambda doc: doc.arrival)
-        story = _Story(story_id, founded=group[0].arrival)
-        self._stories[story_id] = story
-        for doc in group:
-            others = [
-                doc.similarities.get(o.doc_id) or o.similarities.get(doc.doc_id) or 0.0
-                for o in group
-                if o is not doc
-            ]
-            similarity = sum(others) / len(others) if others else 0.0
-            self._join(story, _entry(doc), doc.counts, similarity)
-            for copy in copies.get(doc.doc_id, ()):
-                self._add_member(story, copy)
+    def _node_matrix(self, nodes: list[_Node]) -> list[list[float]]:
+        """Sums of pairwise similarities between the nodes' documents."""
+        queries = {
+            i: self._query(node.doc.counts) for i, node in enumerate(nodes) if node.doc is not None
+        }
+        matrix = [[0.0] * len(nodes) for _ in nodes]
+        for i, a in enumerate(nodes):
+            for j in range(i):
+                b = nodes[j]
+                if a.doc is not None and b.doc is not None:
+                    value = self._pair(a.doc, b.doc)
+                elif a.doc is not None or b.doc is not None:
+                    doc, story = (a.doc, b.story) if a.doc is not None else (b.doc, a.story)
+                    assert doc is not None and story is not None
+                    query = queries[i if a.doc is not None else j]
+                    gap = _gap(doc.published, doc.published, story.first, story.last)
+                    value = self._core_sum(query, story) * _decay(self.options, gap)
+                else:
+                    assert a.story is not None and b.story is not None
+                    value = self._core_pair(a.story, b.story)
+                matrix[i][j] = matrix[j][i] = value
+        return matrix
+
+    def _core_pair(self, a: _Story, b: _Story) -> float:
+        """Sum of similarities between the core members of two stories."""
+        gap = _gap(a.first, a.last, b.first, b.last)
+        return self._cross(a.core, a.core_channels, b) * _decay(self.options, gap)
+
+    def _member_ids(self, story: _Story) -> Iterable[tuple[str, int]]:
+        for member in story.members:
+            yield member.doc_id, story.id
+        for doc_id in story.young:
+            yield doc_id, story.id
+            for copy in self._copies.get(doc_id, ()):
+                yield copy.doc_id, story.id
+
+    def _rebuild(self, hood: list[_Story], groups: list[list[_Node]]) -> None:
+        """Stories made again from the groups: cores keep their story (the larger one when
+        two merge), other groups take the story most of their documents had, if free."""
+        free = {story.id for story in hood}
+        for story in hood:
+            story.young = []
+        groups = sorted(
+            groups,
+            key=lambda g: (
+                not any(n.story for n in g),
+                -sum(n.size for n in g),
+                min(n.doc.arrival if n.doc else 0 for n in g),
+            ),
+        )
+        for group in groups:
+            cores = sorted(
+                (n.story for n in group if n.story is not None),
+                key=lambda s: (-s.core_size, s.id),
+            )
+            docs = sorted((n.doc for n in group if n.doc is not None), key=lambda d: d.arrival)
+            if cores:
+                story = cores[0]
+                for other in cores[1:]:
+                    self._merge_core(story, other)
+                    free.discard(other.id)
+            else:
+                votes = Counter(self._doc_story.get(d.doc_id) for d in docs)
+                choices = [sid for sid in votes if sid in free and sid is not None]
+                if choices:
+                    story = self._stories[min(choices, key=lambda sid: (-votes[sid], sid))]
+                else:
+                    story = self._new_story()
+            free.discard(story.id)
+            for doc in docs:
+                self._place(doc, story)
+        for story_id in free:  # emptied by the regrouping
+            del self._stories[story_id]
+            self._open.pop(story_id, None)
+
+    def _merge_core(self, story: _Story, other: _Story) -> None:
+        """Fold another story's frozen members into ``story`` (its young ones are regrouped)."""
+        for key, value in other.core.items():
+            story.core[key] = story.core.get(key, 0.0) + value
+            self._post(key, story.id)
+        story.core_size += other.core_size
+        story.core_channels.update(other.core_channels)
+        for member in other.members:
+            story.members.append(member)
+            self._doc_story[member.doc_id] = story.id
+            _widen(story, member.published)
+        story.entities.update(other.entities)
+        story.places.update(other.places)
+        del self._stories[other.id]
+        self._open.pop(other.id, None)
+        self._prune(story)
+
+    # -- updating --------------------------------------------------------------------------
+
+    def _new_story(self) -> _Story:
+        story = _Story(self._next_id)
+        self._next_id += 1
+        self._stories[story.id] = story
+        return story
+
+    def _place(self, doc: RecentDoc, story: _Story) -> None:
+        """Make a movable document (and its copies) a young member of ``story``."""
+        story.young.append(doc.doc_id)
+        if self._doc_story.get(doc.doc_id) != story.id:
+            for key in doc.counts:
+                self._post(key, story.id)
+        self._doc_story[doc.doc_id] = story.id
+        for copy in self._copies.get(doc.doc_id, ()):
+            self._doc_story[copy.doc_id] = story.id
+        self._touch(story)
+
+    def _post(self, key: str, story_id: int) -> None:
+        postings = self._postings.setdefault(key, [])
+        if postings and postings[-1] == story_id:
+            return
+        postings.append(story_id)
+        if len(postings) > self.options.postings_cap:
+            del postings[0]
+
+    def _touch(self, story: _Story) -> None:
+        self._open[story.id] = None
+        self._open.move_to_end(story.id)
+        while len(self._open) > self.options.max_open_stories:
+            closed_id, _ = self._open.popitem(last=False)
+            self._close(self._stories[closed_id])
+
+    def _freeze_beyond_window(self) -> None:
+        """Documents older than the window are summed into their story's core for good."""
+        while len(self._recent) > self.options.revision_window:
+            doc_id = next(iter(self._recent))
+            doc = self._recent.pop(doc_id)
+            story = self._stories[self._doc_story[doc_id]]
+            story.young.remove(doc_id)
+            self._freeze(doc, story)
+            for other in self._recent.values():
+                other.similarities.pop(doc_id, None)
+
+    def _freeze(self, doc: RecentDoc, story: _Story) -> None:
+        if story.open:
+            query = self._query(doc.counts)
+            for key, value in query.unit.items():
+                story.core[key] = story.core.get(key, 0.0) + value
+            story.core_channels.update(query.channels)
+            if len(story.core) > 2 * self.options.max_story_keys:
+                self._prune(story)
+        story.core_size += 1
+        if not story.members:
+            story.title = doc.title
+        story.members.append(_Member(doc.doc_id, doc.published, False))
+        _widen(story, doc.published)
+        for copy in self._copies.pop(doc.doc_id, ()):
+            story.members.append(copy)
+            _widen(story, copy.published)
+        story.entities.update(doc.entities)
+        story.places.update(doc.places)
+
+    def _prune(self, story: _Story) -> None:
+        """Keep the keys that weigh most within their channel, so every channel keeps some."""
+        if len(story.core) <= self.options.max_story_keys:
+            return
+        kept = heapq.nlargest(self.options.max_story_keys, story.core, key=story.core.__getitem__)
+        story.core = {key: story.core[key] for key in kept}
 
     def _close(self, story: _Story) -> None:
-        """Drop a story's vectors; its members and summary stay, it takes no new documents."""
+        """Drop a story's core; its members and summary stay, it takes no new documents."""
         story.open = False
-        story.centroid = {}
-        for rep in story.representatives:
-            rep.vector = {}
+        story.core = {}
 
     # -- reading ---------------------------------------------------------------------------
 
     def story_ids(self) -> list[int]:
         """Every story so far, oldest first."""
-        return list(self._stories)
+        return sorted(self._stories)
 
     def summary(self, story_id: int, *, top: int = 5) -> StorySummary:
         """Title, time span, main places and entities, and documents of one story."""
@@ -591,93 +653,82 @@ class OnlineStoryClusterer:
             from jic.errors import NotFoundError
 
             raise NotFoundError(f"no story {story_id}", "list stories with story_ids()")
+        young = [self._recent[doc_id] for doc_id in story.young]
+        members = list(story.members)
+        entities, places = Counter(story.entities), Counter(story.places)
+        for doc in young:
+            members.append(_Member(doc.doc_id, doc.published, False))
+            members += self._copies.get(doc.doc_id, ())
+            entities.update(doc.entities)
+            places.update(doc.places)
         order = sorted(
-            range(len(story.members)),
-            key=lambda i: (story.members[i].published is None, story.members[i].published or 0, i),
+            range(len(members)),
+            key=lambda i: (members[i].published is None, members[i].published or 0, i),
         )
-        members = [story.members[i] for i in order]
+        members = [members[i] for i in order]
+        times = [m.published for m in members if m.published is not None]
         return StorySummary(
             story_id=story.id,
-            title=self._central_title(story),
-            first=story.first,
-            last=story.last,
-            places=[key for key, _ in story.places.most_common(top)],
-            entities=[key for key, _ in story.entities.most_common(top)],
+            title=story.title or self._central_title(young),
+            first=min(times) if times else None,
+            last=max(times) if times else None,
+            places=[key for key, _ in places.most_common(top)],
+            entities=[key for key, _ in entities.most_common(top)],
             documents=[m.doc_id for m in members if not m.is_copy],
             copies=[m.doc_id for m in members if m.is_copy],
         )
 
-    def _central_title(self, story: _Story) -> str:
-        """The title of the representative closest to the story's centroid."""
-        if not story.representatives:
+    def _central_title(self, young: list[RecentDoc]) -> str:
+        """The title of the movable member most like the others."""
+        if not young:
             return ""
-        if not story.open:
-            return story.representatives[0].title
-        lengths = self._norms(story)
-
-        def closeness(rep: _Representative) -> float:
-            return self._similarity(self._query(rep.vector), story.centroid, lengths)
-
-        return max(story.representatives, key=closeness).title
+        return max(young, key=lambda d: sum(self._pair(d, o) for o in young if o is not d)).title
 
     # -- persistence -----------------------------------------------------------------------
 
     def to_state(self) -> dict[str, Any]:
         """Everything the clusterer knows, as JSON-ready plain data."""
-        return {
-            "version": STATE_VERSION,
-            "options": asdict(self.options),
-            "n": self._n,
-            "df": dict(self._df),
-            "next_id": self._next_id,
-            "open": list(self._open),
-            "postings": self._postings,
-            "stories": [_story_state(story) for story in self._stories.values()],
-            "recent": [_recent_state(doc) for doc in self._recent.values()],
-        }
+        from jic.analyse.story_state import dump
+
+        return dump(self)
 
     @classmethod
     def from_state(
         cls, state: Mapping[str, Any], options: StoryOptions | None = None
     ) -> OnlineStoryClusterer:
         """Rebuild a clusterer saved with ``to_state``; ``options`` overrides the saved ones."""
-        if state.get("version") not in READABLE_VERSIONS:
-            raise StoryStateError(
-                f"story clusterer state version {state.get('version')!r} is not {STATE_VERSION}",
-                "re-run story clustering over the documents to rebuild the state",
-            )
-        clusterer = cls(options or StoryOptions(**state["options"]))
-        clusterer._n = int(state["n"])
-        clusterer._df = Counter(state["df"])
-        clusterer._next_id = int(state["next_id"])
-        clusterer._postings = {key: list(ids) for key, ids in state["postings"].items()}
-        for item in state["stories"]:
-            story = _story_from_state(item)
-            clusterer._stories[story.id] = story
-            for member in story.members:
-                clusterer._doc_story[member.doc_id] = story.id
-        clusterer._open = OrderedDict((int(story_id), None) for story_id in state["open"])
-        for item in state.get("recent", ()):
-            doc = _recent_from_state(item)
-            clusterer._recent[doc.doc_id] = doc
-        return clusterer
+        from jic.analyse.story_state import load
+
+        return load(cls, state, options)
 
 
-def _dot(a: Vector, b: Vector) -> float:
-    # Shared keys are few: intersect the key sets in C, then sum over those only.
-    return sum(a[key] * b[key] for key in a.keys() & b.keys())
+def _gap(
+    first: datetime | None,
+    last: datetime | None,
+    other_first: datetime | None,
+    other_last: datetime | None,
+) -> float:
+    """Days between two time spans (0 when they overlap or either is unknown)."""
+    if first is None or last is None or other_first is None or other_last is None:
+        return 0.0
+    if last < other_first:
+        return (other_first - last).total_seconds() / 86_400
+    if first > other_last:
+        return (first - other_last).total_seconds() / 86_400
+    return 0.0
 
 
-def _entry(doc: RecentDoc) -> StoryDoc:
-    """A recent document offered again, to the story a revision rebuilds."""
-    return StoryDoc(
-        doc.doc_id,
-        "",
-        title=doc.title,
-        published=doc.published,
-        entities=doc.entities,
-        places=doc.places,
-    )
+def _decay(options: StoryOptions, days: float) -> float:
+    return 1.0 / (1.0 + days / options.time_scale_days)
+
+
+def _widen(story: _Story, published: datetime | None) -> None:
+    if published is None:
+        return
+    if story.first is None or published < story.first:
+        story.first = published
+    if story.last is None or published > story.last:
+        story.last = published
 
 
 def _title_of(doc: StoryDoc) -> str:
@@ -688,72 +739,3 @@ def _title_of(doc: StoryDoc) -> str:
         if line.strip():
             return " ".join(line.split())[:200]
     return ""
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _parse_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text is not None else None
-
-
-def _story_state(story: _Story) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "open": story.open,
-        "centroid": story.centroid,
-        "representatives": [asdict(rep) for rep in story.representatives],
-        "members": [[m.doc_id, _iso(m.published), m.is_copy, m.original] for m in story.members],
-        "entities": dict(story.entities),
-        "places": dict(story.places),
-        "first": _iso(story.first),
-        "last": _iso(story.last),
-        "norms": [story.norms, story.norm_n],
-        "founded": story.founded,
-    }
-
-
-def _story_from_state(item: Mapping[str, Any]) -> _Story:
-    reps = [_Representative(**rep) for rep in item["representatives"]]
-    members: Iterable[list[Any]] = item["members"]
-    return _Story(
-        id=int(item["id"]),
-        centroid=dict(item["centroid"]),
-        representatives=reps,
-        # Version 1 saved members as [id, published, is_copy], without the original.
-        members=[
-            _Member(item[0], _parse_iso(item[1]), bool(item[2]), *item[3:4]) for item in members
-        ],
-        entities=Counter(item["entities"]),
-        places=Counter(item["places"]),
-        first=_parse_iso(item["first"]),
-        last=_parse_iso(item["last"]),
-        open=bool(item["open"]),
-        norms=dict(item["norms"][0]),
-        norm_n=int(item["norms"][1]),
-        founded=int(item.get("founded", 0)),
-    )
-
-
-def _recent_state(doc: RecentDoc) -> dict[str, Any]:
-    return {
-        **asdict(doc),
-        "published": _iso(doc.published),
-        "entities": list(doc.entities),
-        "places": list(doc.places),
-    }
-
-
-def _recent_from_state(item: Mapping[str, Any]) -> RecentDoc:
-    return RecentDoc(
-        doc_id=item["doc_id"],
-        arrival=int(item["arrival"]),
-        counts=dict(item["counts"]),
-        title=item["title"],
-        published=_parse_iso(item["published"]),
-        entities=tuple(item["entities"]),
-        places=tuple(item["places"]),
-        similarities=dict(item["similarities"]),
-        similarities_n=int(item["similarities_n"]),
-    )

@@ -1,17 +1,19 @@
-"""Bounded revision of young stories: re-group the most recent documents as later ones arrive.
+"""Bounded revision: the last documents are regrouped with their nearest stories as more arrive.
 
     RecentDoc         what the clusterer keeps of each of its last documents
-    average_linkage   group documents by the mean of their pairwise similarities
+    average_linkage   group nodes (documents, or the frozen core of a story) by the mean
+                      of their pairwise similarities
 
 Online assignment decides with what it has seen so far: the second report of an event
 can look more like the first report of a similar event (the other earthquake) than like
-anything else, and once it has joined that story the story's centroid draws in the
-reports of both. A story is *young* while the document that founded it is among the
-last ``revision_window`` documents. Each time a document joins a young story, the
-documents of all young stories are grouped again from scratch by average linkage, which
-does not depend on their order, and the young stories are rebuilt from the groups.
-Older stories and the documents in them never move, so the work per document is bounded
-by the window, not by the size of the collection.
+anything else, and an event whose first report was atypical starts a story that its
+later reports never join. The clusterer keeps the last ``revision_window`` documents
+movable. When a document arrives, the few stories it is closest to (by average linkage)
+are grouped again: their movable documents and the new one as single nodes, the rest of
+each story as one node (its *core*), by average linkage. Groups can merge stories,
+split their movable documents off, or take the new document in; cores never split.
+The work per document is bounded by the window and the number of stories looked at,
+never by the size of the collection.
 """
 
 from __future__ import annotations
@@ -34,37 +36,53 @@ class RecentDoc:
     published: datetime | None
     entities: tuple[str, ...]
     places: tuple[str, ...]
-    # Similarity to earlier recent documents that were in young stories when it arrived.
+    # Similarity to the recent documents that arrived before it.
     similarities: dict[str, float] = field(default_factory=dict)
     similarities_n: int = 0  # the document count when ``similarities`` were computed
+    lengths: dict[str, float] = field(default_factory=dict)  # channel lengths, IDF-weighted
+    lengths_n: int = -1  # the document count when ``lengths`` were computed; -1: not yet
 
 
-def average_linkage(similarity: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
-    """Groups of indices: merge the two groups with the highest mean pairwise similarity
-    while that mean reaches ``threshold`` (UPGMA, as the batch baseline does).
+def average_linkage(
+    similarity: Sequence[Sequence[float]],
+    threshold: float,
+    *,
+    sizes: Sequence[int] | None = None,
+    apart: frozenset[int] = frozenset(),
+) -> list[list[int]]:
+    """Groups of node indices: merge the two groups with the highest mean pairwise
+    similarity while that mean reaches ``threshold`` (UPGMA, as the batch baseline does).
 
-    ``similarity`` is a symmetric matrix. Ties go to the lowest indices, so the result
-    depends only on the matrix, never on the order in which documents arrived beyond it.
+    ``similarity[i][j]`` is the *sum* of the similarities between the documents of nodes
+    i and j (for single documents, their similarity); ``sizes`` gives each node's number
+    of documents (1 when omitted), so the mean between two groups is their sum over the
+    product of their sizes. Nodes in ``apart`` never end up in one group. The matrix is
+    symmetric; ties go to the lowest indices, so the result depends only on the matrix,
+    never on the order in which documents arrived beyond it.
     """
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(similarity))}
-    # Sum of pairwise similarities between two groups; mean = sum / (size_a * size_b).
+    count = len(similarity)
+    weight = list(sizes) if sizes is not None else [1] * count
+    groups: dict[int, list[int]] = {i: [i] for i in range(count)}
+    size = {i: weight[i] for i in range(count)}
+    fixed = {i: i in apart for i in range(count)}
     sums: dict[int, dict[int, float]] = {
-        i: {j: float(similarity[i][j]) for j in range(len(similarity)) if j != i} for i in groups
+        i: {j: float(similarity[i][j]) for j in range(count) if j != i} for i in groups
     }
     while len(groups) > 1:
         best: tuple[float, int, int] | None = None
         for a, row in sums.items():
-            size_a = len(groups[a])
             for b, total in row.items():
-                if b <= a:
+                if b <= a or (fixed[a] and fixed[b]):
                     continue
-                mean = total / (size_a * len(groups[b]))
+                mean = total / (size[a] * size[b])
                 if best is None or mean > best[0]:
                     best = (mean, a, b)
         if best is None or best[0] < threshold:
             break
         _, a, b = best
         groups[a].extend(groups.pop(b))
+        size[a] += size.pop(b)
+        fixed[a] = fixed[a] or fixed.pop(b)
         row_b = sums.pop(b)
         for c, total in row_b.items():
             if c == a:
