@@ -233,3 +233,9 @@ def test_the_month_may_is_no_hedge(claims_of: Extract) -> None:
     assert [c.stance for c in claims] == [Stance.ASSERT]
     hedged = claims_of("The harbour master said the new pier may open in June.")
     assert [c.stance for c in hedged] == [Stance.HEDGE]
+
+
+def test_quick_to_point_out(claims_of: Extract) -> None:
+    claims = claims_of("The harbour master was quick to point out that the pier was safe.")
+    assert speaker(claims, "point") == "The harbour master"
+    assert content(claims, "point") == "that the pier was safe"

@@ -178,6 +178,8 @@ def _find_subject(verb: Token, hops: int = 4) -> Token | None:
         head = verb.head
         if head.dep_ == "prep" and hops > 1:
             head = head.head
+        if head.pos_ == "ADJ" and head.dep_ == "acomp" and hops > 1:
+            head = head.head  # "Sexton was quick to point out that ..."
         if head.pos_ in ("VERB", "AUX"):
             return _find_subject(head, hops - 1)
     return None
