@@ -52,9 +52,22 @@ def upgrade() -> None:
         op.execute(f"CREATE INDEX {POLICY_INDEX} ON documents ({COLUMNS})")
         op.execute(f"CREATE INDEX {TIME_INDEX} ON documents ({TIME_COLUMNS})")
         return
-    op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+    _create_btree_gin()
     op.execute("DROP INDEX ix_documents_tsv")
     op.execute(POSTGRES_TSV_INDEX)
+
+
+def _create_btree_gin() -> None:
+    """btree_gin, once per database: in ``public`` where that schema exists, so that
+    dropping a center's own schema (as the tests do with theirs) does not drop the
+    extension and every index that uses it in other schemas; under a transaction-level
+    lock, so that two centers migrating at once do not both try to create it."""
+    bind = op.get_bind()
+    bind.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('jic btree_gin'))")
+    if bind.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'btree_gin'").first():
+        return
+    public = bind.exec_driver_sql("SELECT 1 FROM pg_namespace WHERE nspname = 'public'").first()
+    op.execute("CREATE EXTENSION btree_gin" + (" SCHEMA public" if public else ""))
 
 
 def downgrade() -> None:
