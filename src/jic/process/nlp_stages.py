@@ -159,7 +159,7 @@ def make_entities(_context: StageContext) -> Stage:
 
 @registry.stage(
     "places",
-    version=2,
+    version=3,
     requires=("clean_text", "language", "_spacy"),
     assigns=("places", "demonyms"),
 )
