@@ -133,7 +133,14 @@ class SearchHit:
 
 @dataclass(slots=True)
 class SearchResult:
+    """A page of search hits. ``total_exact`` is false when there were more than
+    ``total`` matches (a bounded search stops counting at 10,000: show "10,000+");
+    ``ranked_within`` is set when the page is the best of only the newest that many
+    matches (docs/search.md)."""
+
     query: str
     total: int
     hits: list[SearchHit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    total_exact: bool = True
+    ranked_within: int | None = None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from jic.domain import SearchHit
+from jic.domain import SearchHit, SearchResult
 from jic.store import search as store_search
 from jic.store.database import Store
-from jic.store.search import FACT_FACET_SAMPLE, FACT_FACETS, MARK_END, MARK_START, Found
+from jic.store.search import FACT_FACET_SAMPLE, FACT_FACETS, MARK_END, MARK_START
 from jic.store.times import iso
 from jic.store.visibility import OPERATOR, Reader
 
@@ -22,7 +22,7 @@ def search(
     reader: Reader = OPERATOR,
     facets: bool = False,
     exhaustive: bool = False,
-) -> Found:
+) -> SearchResult:
     """See ``store.search.search``: bounded unless ``exhaustive`` (count every match
     and rank them all)."""
     with store.read() as connection:
@@ -61,18 +61,18 @@ def hit_record(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-def total_text(result: Found) -> str:
+def total_text(result: SearchResult) -> str:
     """The total as people read it: "10,000+" when it is a lower bound."""
     return f"{result.total:,}" if result.total_exact else f"{result.total:,}+"
 
 
-def reachable(result: Found) -> int:
+def reachable(result: SearchResult) -> int:
     """How many hits the pages of ``result`` reach: the total, or the ranked window
     when the hits were ranked among the newest matches only."""
     return min(result.total, result.ranked_within or result.total)
 
 
-def result_record(result: Found) -> dict[str, Any]:
+def result_record(result: SearchResult) -> dict[str, Any]:
     """The result as the CLI's --json and the API return it. ``facets`` maps each of
     source, language, tlp, entity, place and event_type to its top values with
     document counts; ``facets_sampled`` is there when the entity, place and event-type

@@ -131,18 +131,6 @@ _DOCS_BY_TIME = _IndexedByTime._construct(documents, name="documents")
 
 
 @dataclass(slots=True)
-class Found(SearchResult):
-    """A search result that says how far it counted and ranked.
-
-    ``total_exact`` is false when there were more than ``total`` matches (a bounded
-    search stopped counting at ``BOUND``: show "10,000+"); ``ranked_within`` is set
-    when the page is the best of only the newest that many matches."""
-
-    total_exact: bool = True
-    ranked_within: int | None = None
-
-
-@dataclass(slots=True)
 class _Plan:
     """What a search asks of the store, per backend."""
 
@@ -186,7 +174,7 @@ def search(
     exhaustive: bool = False,
     bound: int | None = None,
     window: int | None = None,
-) -> Found:
+) -> SearchResult:
     """Documents matching ``query`` that ``reader`` may see, best first (newest first
     when the query is only filters); the total and facets count only those.
 
@@ -222,7 +210,7 @@ def search(
         raise QueryError(
             f"the search index cannot read this query ({exc.orig})", "simplify it"
         ) from exc
-    return Found(
+    return SearchResult(
         query=query,
         total=total,
         hits=hits,

@@ -13,13 +13,12 @@ from jic.api.deps import ReaderDep, StoreDep, UserDep, WriterDep
 from jic.api.errors import responses
 from jic.api.openapi import DOCUMENT_RECORD
 from jic.api.paging import CursorQuery, LimitQuery, position
-from jic.domain import TLP
+from jic.domain import TLP, SearchResult
 from jic.gather.ingest import IngestTarget, ingest
 from jic.gather.submissions import Submission, SubmissionBatch, to_offer
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store.database import Store
-from jic.store.search import Found
 from jic.store.visibility import Reader
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
@@ -47,7 +46,7 @@ def _search(
     offset: int,
     facets: bool,
     exhaustive: bool = False,
-) -> Found:
+) -> SearchResult:
     return search_view.search(
         store,
         query,
@@ -59,7 +58,7 @@ def _search(
     )
 
 
-def _hits(result: Found) -> list[models.Hit]:
+def _hits(result: SearchResult) -> list[models.Hit]:
     return [models.Hit(**search_view.hit_record(hit)) for hit in result.hits]
 
 
