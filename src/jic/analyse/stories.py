@@ -321,10 +321,7 @@ class OnlineStoryClusterer:
         two reports that both name a person, and name different ones, are evidence of
         two events, not merely missing evidence of one.
         """
-        dots = dict.fromkeys(CHANNELS, 0.0)
-        vector = query.vector
-        for key in vector.keys() & raw.keys():
-            dots[key[:2]] += vector[key] * raw[key]
+        dots = _channel_dots(query.vector, raw)
         weights, bias = self._weights, self.options.agreement_bias
         total = 0.0
         for channel, dot in dots.items():
@@ -351,10 +348,7 @@ class OnlineStoryClusterer:
     def _cross(self, vector: Vector, have: Counter[str], story: _Story) -> float:
         if not story.core_size:
             return 0.0
-        dots = dict.fromkeys(CHANNELS, 0.0)
-        core = story.core
-        for key in vector.keys() & core.keys():
-            dots[key[:2]] += vector[key] * core[key]
+        dots = _channel_dots(vector, story.core)
         weights, bias = self._weights, self.options.agreement_bias
         total = 0.0
         for channel, dot in dots.items():
@@ -739,3 +733,12 @@ def _title_of(doc: StoryDoc) -> str:
         if line.strip():
             return " ".join(line.split())[:200]
     return ""
+
+
+def _channel_dots(vector: Vector, other: Mapping[str, float]) -> dict[str, float]:
+    """The dot product of two term vectors, channel by channel (a key's first two
+    characters name its channel)."""
+    dots = dict.fromkeys(CHANNELS, 0.0)
+    for key in vector.keys() & other.keys():
+        dots[key[:2]] += vector[key] * other[key]
+    return dots

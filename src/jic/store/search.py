@@ -310,6 +310,10 @@ def _row(
     ]
 
 
+# total, exactness, facets, the page (id, score) and how many matches were seen
+_Bounded = tuple[int, bool, dict[str, list[tuple[str, int]]], list[tuple[int, float]], int]
+
+
 def _bounded(
     connection: Connection,
     plan: _Plan,
@@ -318,7 +322,7 @@ def _bounded(
     offset: int,
     bound: int,
     window: int,
-) -> tuple[int, bool, dict[str, list[tuple[str, int]]], list[tuple[int, float]], int]:
+) -> _Bounded:
     """Total, exactness, facets, the page and how many matches were seen (at most
     ``bound + 1``), from the newest ``bound + 1`` matches the reader may see."""
     if plan.tsquery is None:
@@ -388,7 +392,7 @@ def _bounded_once(
     bound: int,
     window: int,
     floor: int | None,
-) -> tuple[int, bool, dict[str, list[tuple[str, int]]], list[tuple[int, float]], int]:
+) -> _Bounded:
     """One statement: the matches are read once into a materialized CTE; from it come
     their number, the groups by source, language and TLP, the oldest of them (when
     there are ``bound + 1``, the one beyond the bound, taken out of the groups), the

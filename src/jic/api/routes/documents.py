@@ -18,8 +18,6 @@ from jic.gather.ingest import IngestTarget, ingest
 from jic.gather.submissions import Submission, SubmissionBatch, to_offer
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
-from jic.store.database import Store
-from jic.store.visibility import Reader
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -36,26 +34,6 @@ QQuery = Annotated[
         "member:, from:, to: (see docs/search.md).",
     ),
 ]
-
-
-def _search(
-    store: Store,
-    reader: Reader,
-    query: str,
-    limit: int,
-    offset: int,
-    facets: bool,
-    exhaustive: bool = False,
-) -> SearchResult:
-    return search_view.search(
-        store,
-        query,
-        limit=limit,
-        offset=offset,
-        reader=reader,
-        facets=facets,
-        exhaustive=exhaustive,
-    )
 
 
 def _hits(result: SearchResult) -> list[models.Hit]:
@@ -83,7 +61,9 @@ def search(
     language and TLP over every match the reader may see (over the newest 10,000 when
     there are more, unless ``exhaustive``)."""
     at = position("search", [q, facets, exhaustive], cursor)
-    found = _search(store, reader, q, limit, at.offset, facets, exhaustive)
+    found = search_view.search(
+        store, q, limit=limit, offset=at.offset, reader=reader, facets=facets, exhaustive=exhaustive
+    )
     record = search_view.result_record(found)
     return models.SearchPage(
         query=found.query,
@@ -116,7 +96,7 @@ def list_documents(
         if words or not filters.empty:
             query = q
     at = position("documents", query, cursor)
-    found = _search(store, reader, query, limit, at.offset, facets=False)
+    found = search_view.search(store, query, limit=limit, offset=at.offset, reader=reader)
     return models.DocumentPage(
         total=found.total,
         total_exact=found.total_exact,
