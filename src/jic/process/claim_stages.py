@@ -356,7 +356,7 @@ def _plain(value: Any) -> Any:
 )
 def make_claims(context: StageContext) -> Stage:
     """Attributed claims from the parse of the sentences that carry a cue."""
-    from jic.process.claims import ClaimOptions, analyse_claims, sentences_to_parse
+    from jic.process.claims import ClaimOptions, analyse_claims, choose_sentences
 
     parser = _shared_parser(context)
     options = ClaimOptions(resolve_time=_resolve_time)
@@ -364,18 +364,19 @@ def make_claims(context: StageContext) -> Stage:
     def run(batch: list[Work]) -> None:
         parser.memory.clear()  # claims run first in a batch; events then reuse its parses
         docs = [None if w.fields["_spacy"] is None else _head(w.fields["_spacy"]) for w in batch]
+        chosen = [None if d is None else choose_sentences(d, options) for d in docs]
         # every cue sentence of the batch in one parse: the parser is faster on full batches
-        parser.parse_many(
-            [s for d in docs if d is not None for s in sentences_to_parse(d, options)]
-        )
-        for work, doc in zip(batch, docs, strict=True):
+        parser.parse_many([s for c in chosen if c is not None for s in c.sentences])
+        for work, doc, picked in zip(batch, docs, chosen, strict=True):
             work.fields["claims_note"] = None
             if doc is None:
                 work.fields["claims"], work.fields["claims_skipped"] = [], []
                 continue
             if doc is not work.fields["_spacy"]:
                 work.fields["claims_note"] = f"claims read the first {READ_LIMIT} characters"
-            result = analyse_claims(doc, parser=parser, published=_published(work), options=options)
+            result = analyse_claims(
+                doc, parser=parser, published=_published(work), options=options, chosen=picked
+            )
             entities = {(start, end): key for start, end, key, _ in work.fields["entity_mentions"]}
             claims = []
             for claim in result.claims:

@@ -566,10 +566,30 @@ def _lines(doc: Doc) -> Iterable[Span]:
             yield doc[start : line.end]
 
 
-def sentences_to_parse(doc: Doc, options: ClaimOptions | None = None) -> list[Span]:
-    """The sentences of ``doc`` the claims stage would parse (to parse many documents'
-    sentences in one batch before their claims are read)."""
-    return _chosen(doc, options or ClaimOptions(), ClaimsResult(claims=[]))
+@dataclass(slots=True)
+class ChosenSentences:
+    """The sentences of a document the claims stage parses, with the sentence count and
+    the sentences it skipped (over the length limits)."""
+
+    sentences: list[Span]
+    counts: ClaimsResult
+
+
+def choose_sentences(doc: Doc, options: ClaimOptions | None = None) -> ChosenSentences:
+    """The sentences of ``doc`` the claims stage would parse: chosen once, to parse many
+    documents' sentences in one batch and then read their claims (``analyse_claims(...,
+    chosen=...)``) without choosing again."""
+    _check_sentences(doc)
+    counts = ClaimsResult(claims=[])
+    return ChosenSentences(_chosen(doc, options or ClaimOptions(), counts), counts)
+
+
+def _check_sentences(doc: Doc) -> None:
+    if not doc.has_annotation("SENT_START"):
+        raise ClaimsInputError(
+            "the document has no sentence boundaries",
+            "enable the 'senter' or 'parser' component when processing the text",
+        )
 
 
 def _chosen(doc: Doc, options: ClaimOptions, result: ClaimsResult) -> list[Span]:
@@ -593,8 +613,8 @@ def _chosen(doc: Doc, options: ClaimOptions, result: ClaimsResult) -> list[Span]
     return chosen
 
 
-def _sentences_to_parse(
-    doc: Doc, parser: Callable[[Span], Doc] | None, options: ClaimOptions, result: ClaimsResult
+def _parse_chosen(
+    doc: Doc, chosen: list[Span], parser: Callable[[Span], Doc] | None
 ) -> list[tuple[int, Doc]]:
     full_parse = doc.has_annotation("DEP")
     if not full_parse and parser is None:
@@ -602,7 +622,6 @@ def _sentences_to_parse(
             "the document is not parsed and no sentence parser was given",
             "pass parser=SentenceParser(nlp) or a Doc from a pipeline with a parser",
         )
-    chosen = _chosen(doc, options, result)
     if full_parse:
         parsed = [sent.as_doc() for sent in chosen]
     elif isinstance(parser, SentenceParser):
@@ -618,29 +637,25 @@ def analyse_claims(
     parser: Callable[[Span], Doc] | None = None,
     published: datetime | None = None,
     options: ClaimOptions | None = None,
+    chosen: ChosenSentences | None = None,
 ) -> ClaimsResult:
     """Claims of a document with the sentences that were skipped and why.
 
     ``doc`` needs sentence boundaries; when it carries no dependency parse, ``parser``
-    (a ``SentenceParser``) parses the sentences that pass the cue filter.
+    (a ``SentenceParser``) parses the sentences that pass the cue filter. ``chosen``:
+    what ``choose_sentences(doc, options)`` returned, when the caller chose them already.
     """
     options = options or ClaimOptions()
-    if not doc.has_annotation("SENT_START"):
-        raise ClaimsInputError(
-            "the document has no sentence boundaries",
-            "enable the 'senter' or 'parser' component when processing the text",
-        )
-    counts = ClaimsResult(claims=[])
-    sentences = _sentences_to_parse(doc, parser, options, counts)
+    chosen = chosen or choose_sentences(doc, options)
     result = claims_from_sentences(
         doc.text,
-        sentences,
+        _parse_chosen(doc, chosen.sentences, parser),
         entities=[(e.start_char, e.end_char, e.label_) for e in doc.ents],
         published=published,
         options=options,
-        skipped=counts.skipped,
+        skipped=list(chosen.counts.skipped),
     )
-    result.sentences = counts.sentences
+    result.sentences = chosen.counts.sentences
     return result
 
 
