@@ -120,6 +120,12 @@ def test_country_point_weighs_package_point_landmass_and_territory() -> None:
     assert country_point((0.0, 179.0), (0.0, -179.0)) == (0.0, 179.0)  # across the antimeridian
 
 
+def test_a_long_country_keeps_the_package_point_when_its_centre_is_far_from_it() -> None:
+    # 2 x 161 km apart or more, the mean of two conventions is near neither of them.
+    assert country_point((60.0, -95.0), (58.0, -104.0)) == (60.0, -95.0)
+    assert country_point((40.0, 10.0), (41.0, 11.0), None) == pytest.approx((40.5, 10.5))
+
+
 def test_territory_across_the_antimeridian_has_no_centre() -> None:
     east = [[178.0, 60.0], [179.9, 60.0], [179.9, 62.0], [178.0, 62.0], [178.0, 60.0]]
     west = [[-179.9, 60.0], [-178.0, 60.0], [-178.0, 62.0], [-179.9, 62.0], [-179.9, 60.0]]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import json
 import marshal
+import math
 import re
 import sys
 import time
@@ -46,7 +47,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -432,6 +433,19 @@ def _outline_centres() -> dict[str, tuple[Point, Point | None]]:
 # Weights of countrystatecity's point, the main landmass centre and the whole territory's
 # centre in a country's point (chosen on the "tune" halves of bench/geocoding.py).
 COUNTRY_POINT_WEIGHTS = (3.0, 3.0, 1.0)
+# Within this distance of a place's point, an answer counts as right (100 miles, the
+# usual geocoding criterion): two conventions more than twice as far apart cannot both
+# lie within it of their mean.
+MATCH_KM = 161.0
+EARTH_RADIUS_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def country_point(
@@ -439,14 +453,20 @@ def country_point(
 ) -> Point:
     """The point a country is placed at: a weighted mean (3:3:1) of countrystatecity's
     point (a whole-degree point in the style of the CIA Factbook, the US at 38,-97), the
-    centre of the country's main landmass and the centre of all its territory.
+    centre of the country's main landmass and the centre of all its territory; or the
+    package point alone where it lies more than 2 x 161 km from the landmass centre.
 
     Gazetteers disagree on a country's point (GeoNames puts the US at 39.76,-98.5,
     Wikipedia at 40,-100) and none of them is in a package. A mean of reasonable
     conventions lands within 161 km of most of them; the weights were chosen on the
     "tune" halves of bench/geocoding.py (weights 0-3 each tried, see docs/geocoding.md).
-    Centres across the antimeridian from the package point are left out.
+    Where the package point and the landmass centre are further apart than that
+    (long or scattered countries: Canada, Indonesia, Chile), their mean is near neither
+    convention, while Wikipedia and GeoNames often use the same whole-degree point as
+    the package. Centres across the antimeridian from the package point are left out.
     """
+    if landmass_centre is not None and distance_km(*package_point, *landmass_centre) > 2 * MATCH_KM:
+        return package_point
     points = [
         (point, weight)
         for point, weight in zip(

@@ -159,7 +159,7 @@ def make_entities(_context: StageContext) -> Stage:
 
 @registry.stage(
     "places",
-    version=3,
+    version=4,
     requires=("clean_text", "language", "_spacy"),
     assigns=("places", "demonyms"),
 )

@@ -41,6 +41,7 @@ from jic.process.gazetteer import (
     COUNTRY,
     Gazetteer,
     GazetteerRecord,
+    distance_km,
     normalise_name,
 )
 
@@ -48,7 +49,6 @@ PLACE_LABELS = ("GPE", "LOC", "FAC")
 DEMONYM_LABELS = ("NORP", "GPE")
 # NER labels under which a country's or province's own name is still read as a place.
 RESCUED_LABELS = ("ORG", "PERSON")
-EARTH_RADIUS_KM = 6371.0
 
 # Words that name the kind of place rather than the place: "Afrin District" is near
 # Afrin, "Mosul Airport" near Mosul.
@@ -222,14 +222,6 @@ class _Group:
     mentions: list[Mention]
     candidates: list[_Candidate]
     chosen: _Candidate | None = None
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class Geocoder:
