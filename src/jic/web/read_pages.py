@@ -15,14 +15,13 @@ from sqlalchemy import Connection
 from jic.analyse import geo, graph, ledger, timeline
 from jic.analyse import search as search_view
 from jic.center.rotation import NoChairError
-from jic.domain import TLP, SearchHit, SearchResult
+from jic.domain import TLP
 from jic.errors import NotFoundError, QueryError
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
 from jic.store import sources as source_repo
 from jic.store import views as view_repo
-from jic.store.database import Store
 from jic.store.visibility import Reader
 from jic.web.deps import StoreDep, WhoDep
 from jic.web.highlight import highlight, spans_of
@@ -50,25 +49,11 @@ def _since(days: str, now: datetime | None = None) -> datetime | None:
     return None if span is None else (now or datetime.now(UTC)) - timedelta(days=span)
 
 
-# Every document has one of these, so this filter-only query matches everything the
-# reader may see, newest first, with its total and facets from one counting pass.
-EVERYTHING = " ".join(f'tlp:"{level.value}"' for level in TLP)
-
-
-def everything(store: Store, reader: Reader, *, limit: int = 1) -> SearchResult:
-    """The newest documents ``reader`` may see, how many there are, and the counts per
-    source, language and TLP. Exhaustive: a bounded count would miss the TLPs of older
-    documents, and ``reader_tlp`` must never understate."""
-    return search_view.search(
-        store, EVERYTHING, limit=limit, reader=reader, facets=True, exhaustive=True
-    )
-
-
-def reader_tlp(store: Store, reader: Reader, seen: SearchResult | None = None) -> TLP:
+def reader_tlp(connection: Connection, reader: Reader, seen: view_repo.Tally | None = None) -> TLP:
     """The most restricted TLP among everything ``reader`` may see: the TLP of a page
     that aggregates over the whole center (an upper bound, never an understatement)."""
-    seen = seen or everything(store, reader)
-    return strictest(level for level, n in seen.facets.get("tlp", []) if n)
+    seen = seen or view_repo.tally(connection, reader)
+    return strictest(TLP(level) for level, n in seen.tlps.items() if n)
 
 
 def _tlps(connection: Connection, reader: Reader, ids: list[int]) -> TLP:
@@ -128,19 +113,24 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
         return RedirectResponse("/search?" + urlencode({"q": q}), status_code=303)
     now = datetime.now(UTC)
     reader = who.reader
-    seen = everything(store, reader, limit=LATEST)
     with store.read() as connection:
+        seen = view_repo.tally(connection, reader)
+        newest = view_repo.newest(connection, reader, limit=LATEST)
+        sources = [(name, i) for i, name, _ in seen.sources if i is not None][:SOURCES]
+        latest = [("All sources", newest)] + [
+            (name or "", view_repo.newest(connection, reader, source_id=i, limit=4))
+            for name, i in sources
+        ]
         chair = chair_now(connection, now)
         places = geo.places_geojson(connection, reader, since=now - timedelta(days=7), limit=300)
         today = story_rows(connection, reader, since=now - timedelta(days=1), limit=12)
         week = [] if today else story_rows(connection, reader, since=now - timedelta(days=7))
-    names = [name for name, _ in seen.facets.get("source", []) if name[:1] != "("]
-    latest = [("All sources", seen.hits), *_latest_per_source(store, reader, names[:SOURCES])]
+        tlp = reader_tlp(connection, reader, seen)
     return page(
         request,
         who,
         "overview.html",
-        tlp=reader_tlp(store, reader, seen),
+        tlp=tlp,
         chair=chair,
         total=seen.total,
         places=places,
@@ -153,16 +143,6 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
 
 LATEST = 6  # newest documents listed overall
 SOURCES = 4  # sources with the most documents, listed with their newest
-
-
-def _latest_per_source(
-    store: Store, reader: Reader, names: list[str]
-) -> list[tuple[str, list[SearchHit]]]:
-    found = []
-    for name in names:
-        query = 'source:"{}"'.format(name.replace('"', ""))
-        found.append((name, search_view.search(store, query, limit=4, reader=reader).hits))
-    return found
 
 
 def _disputed(store: StoreDep, reader: Reader) -> list[Any]:
@@ -373,7 +353,7 @@ def map_page(
         places = geo.places_geojson(
             connection, who.reader, since=_since(days), query=q.strip() or None, limit=2000
         )
-    tlp = reader_tlp(store, who.reader)
+        tlp = reader_tlp(connection, who.reader)
     return page(request, who, "map.html", tlp=tlp, places=places, days=days, q=q)
 
 
@@ -395,12 +375,13 @@ def timeline_page(
             bucket=bucket,
             limit=300,
         )
+        tlp = reader_tlp(connection, who.reader)
     peak = max((b.total for b in line.buckets), default=0)
     return page(
         request,
         who,
         "timeline.html",
-        tlp=reader_tlp(store, who.reader),
+        tlp=tlp,
         timeline=line,
         days=days,
         q=q,
@@ -422,11 +403,12 @@ def graph_page(
         found = graph.entity_graph(
             connection, who.reader, entity=entity or None, since=_since(days), limit=size
         )
+        tlp = reader_tlp(connection, who.reader)
     return page(
         request,
         who,
         "graph.html",
-        tlp=reader_tlp(store, who.reader),
+        tlp=tlp,
         graph=_cytoscape(found),
         found=found,
         days=days,
