@@ -159,6 +159,14 @@ def test_demonyms_link_to_their_country(gazetteer: Gazetteer) -> None:
     assert gazetteer.demonym("Paris") is None
 
 
+def test_a_regional_adjective_links_to_its_province(gazetteer: Gazetteer) -> None:
+    tamil, texans = gazetteer.demonym("Tamil"), gazetteer.demonym("Texans")
+    assert tamil is not None and (tamil.country, tamil.admin1_name) == ("IN", "Tamil Nadu")
+    assert texans is not None and (texans.country, texans.feature_code) == ("US", "ADM1")
+    ivorian = gazetteer.demonym("Ivorian")
+    assert ivorian is not None and ivorian.country == "CI" and ivorian.is_country
+
+
 def test_unknown_local_name_is_placed_at_the_documents_focus(geocoder: Geocoder) -> None:
     text = "In Mosul, the Qlaiaat Lane bakery reopened. Mosul residents queued at dawn."
     places = geocoder.resolve(mentions_of(text, "Mosul", "Qlaiaat Lane"), context=text)
