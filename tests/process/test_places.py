@@ -174,6 +174,17 @@ def test_wales_has_the_population_of_its_towns(gazetteer: Gazetteer) -> None:
     assert wales.population > 1_000_000
 
 
+def test_lakes_islands_and_mountains_news_names_are_known(geocoder: Geocoder) -> None:
+    text = "Fishermen on Lake Victoria, farmers on Java and climbers in the Himalayas."
+    places = geocoder.resolve(mentions_of(text, "Lake Victoria", "Java", "Himalayas"), context=text)
+    assert [(p.feature_class, p.approximate) for p in places if p] == [
+        ("H", False),
+        ("T", False),
+        ("T", False),
+    ]
+    assert distance_km(places[1].lat, places[1].lon, -7.5, 110.0) < 161  # type: ignore[union-attr]
+
+
 def test_unknown_local_name_is_placed_at_the_documents_focus(geocoder: Geocoder) -> None:
     text = "In Mosul, the Qlaiaat Lane bakery reopened. Mosul residents queued at dawn."
     places = geocoder.resolve(mentions_of(text, "Mosul", "Qlaiaat Lane"), context=text)

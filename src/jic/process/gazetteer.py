@@ -14,7 +14,7 @@ Built once from two PyPI packages and cached to a file in a directory the caller
   departments) with GeoNames ids, each placed at the mean of its towns.
 - tables written here (facts, not data from any evaluation set): country aliases
   ("U.S.", "Britain"), demonyms and country adjectives ("Iraqi" → Iraq), and the seas,
-  rivers and regions that news names often.
+  lakes, rivers, islands, mountains and regions that news names often.
 
 Lookups go through :func:`normalise_name`, so "Ḥalab", "HALAB" and "halab" meet, and
 Arabic spelling variants (أ/ا, ي/ى, ة/ه) meet. The index maps a normalised name to the
@@ -47,7 +47,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
