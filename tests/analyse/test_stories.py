@@ -15,6 +15,7 @@ from jic.analyse.stories import (
     StoryDoc,
     StoryOptions,
     StoryStateError,
+    pairwise_similarities,
 )
 from jic.analyse.story_features import date_keys, entity_key, lead, number_key, terms
 from jic.analyse.story_revision import average_linkage
@@ -413,3 +414,13 @@ def test_average_linkage_weighs_groups_by_size_and_keeps_apart_nodes_apart() -> 
     assert sorted(average_linkage(sums, 2.5, sizes=[3, 1, 1])) == [[0], [1], [2]]
     close = [[0.0, 9.0, 9.0], [9.0, 0.0, 9.0], [9.0, 9.0, 0.0]]
     assert sorted(average_linkage(close, 1.0, apart=frozenset({0, 1}))) == [[0, 2], [1]]
+
+
+def test_pairwise_similarities_put_reports_of_one_event_above_the_similar_event() -> None:
+    docs = [A1, B1, FLOOD, A2, B2, A3]
+    matrix = pairwise_similarities(docs)
+    assert all(matrix[i][j] == matrix[j][i] for i in range(6) for j in range(6))
+    assert all(matrix[i][i] == 0.0 for i in range(6))
+    same_event = min(matrix[0][3], matrix[0][5], matrix[3][5], matrix[1][4])
+    other_event = max(matrix[a][b] for a in (0, 3, 5) for b in (1, 2, 4))
+    assert same_event > StoryOptions().link_threshold > other_event

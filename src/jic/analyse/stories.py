@@ -5,6 +5,7 @@
     OnlineStoryClusterer   assign(doc) -> Assignment, one document at a time
         .summary(id)       -> StorySummary: title, time span, places, entities, documents
         .to_state() / .from_state(state)   plain data, so the store can persist it
+    pairwise_similarities(docs)   every pair at once: what batch clustering would see
 
 A document is one sparse vector over six channels: content words, the lead (title and
 first sentences), entity keys, place keys, numbers and dates, weighted by sublinear term
@@ -33,7 +34,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -694,6 +695,37 @@ class OnlineStoryClusterer:
         from jic.analyse.story_state import load
 
         return load(cls, state, options)
+
+
+def pairwise_similarities(
+    docs: Sequence[StoryDoc], options: StoryOptions | None = None
+) -> list[list[float]]:
+    """The similarity of every pair of documents as the clusterer compares two documents,
+    with the IDF of all of them at once (``[i][j]``, symmetric, 0.0 on the diagonal).
+
+    This is what clustering every document at once over the same similarity would see:
+    bench/stories.py groups it by average linkage at ``link_threshold`` to tell how much
+    of the error is online assignment's and how much the similarity's. Quadratic in the
+    number of documents, so for evaluation, not for a running center; ``duplicate_of`` is
+    not looked at.
+    """
+    clusterer = OnlineStoryClusterer(options)
+    counts = []
+    for doc in docs:
+        vector = clusterer._tf(doc)
+        clusterer._n += 1
+        clusterer._df.update(vector.keys())
+        counts.append(vector)
+    queries = [clusterer._query(vector) for vector in counts]
+    lengths = [clusterer._lengths(vector) for vector in counts]
+    matrix = [[0.0] * len(docs) for _ in docs]
+    for i, a in enumerate(docs):
+        for j in range(i):
+            b = docs[j]
+            gap = _gap(a.published, a.published, b.published, b.published)
+            value = clusterer._similarity(queries[i], counts[j], lengths[j])
+            matrix[i][j] = matrix[j][i] = value * _decay(clusterer.options, gap)
+    return matrix
 
 
 def _gap(
