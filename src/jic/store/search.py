@@ -873,12 +873,26 @@ def _hits(
     (``scan``: see ``_snippets``)."""
     if not ranked:
         return []
+    snippets = _snippets(connection, plan, [document_id for document_id, _ in ranked], scan=scan)
+    return hits_of(connection, ranked, snippets)
+
+
+def hits_of(
+    connection: Connection,
+    ranked: Sequence[tuple[int, float]],
+    snippets: dict[int, str] | None = None,
+) -> list[SearchHit]:
+    """Search hits for these (document id, score) pairs, in their order: title, source,
+    language, time, address, and the snippet given for the id, else the text's opening.
+    Callers pass only ids they read through the policy."""
+    if not ranked:
+        return []
     ids = [document_id for document_id, _ in ranked]
     rows = connection.execute(_cached(("hits",), _hits_statement), {"ids": ids})
     found = {row.id: row for row in rows}
-    snippets = _snippets(connection, plan, ids, scan=scan)
+    given = snippets or {}
     return [
-        _hit(found[document_id], score, snippets.get(document_id))
+        _hit(found[document_id], score, given.get(document_id))
         for document_id, score in ranked
         if document_id in found
     ]

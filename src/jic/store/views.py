@@ -32,7 +32,6 @@ from sqlalchemy import (
 )
 
 from jic import query as q
-from jic.domain import SearchHit
 from jic.errors import InputError
 from jic.store import facts
 from jic.store.schema import (
@@ -47,7 +46,7 @@ from jic.store.schema import (
     story_documents,
 )
 from jic.store.times import iso, maybe_utc
-from jic.store.visibility import Reader, fragment, visible
+from jic.store.visibility import Reader, visible
 
 BUCKETS = ("hour", "day", "week", "month")
 DOCUMENT_TIME = func.coalesce(documents.c.published_at, documents.c.ingested_at)
@@ -765,96 +764,3 @@ def visible_ids(connection: Connection, reader: Reader, ids: Iterable[int]) -> s
             ).scalars()
         )
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """How many documents a reader may see, in all, per source and per TLP."""
-
-    total: int
-    sources: list[tuple[int | None, str | None, int]]  # (id, name, count), most first
-    tlps: dict[str, int]  # TLP value -> count, only the levels seen
-
-
-def tally(connection: Connection, reader: Reader) -> Tally:
-    """What ``reader`` may see, counted per source and TLP in one pass over the policy
-    index (no text, no facts: the overview and every page's TLP need only this)."""
-    from jic.store.search import POLICY_INDEX
-
-    where, params = fragment(connection, reader)
-    hint = f" INDEXED BY {POLICY_INDEX}" if connection.dialect.name == "sqlite" else ""
-    rows = connection.execute(
-        text(
-            f"SELECT documents.source_id, documents.tlp, count(*) FROM documents{hint} "
-            f"WHERE {where} GROUP BY documents.source_id, documents.tlp"
-        ),
-        params,
-    ).all()
-    per_source: dict[int | None, int] = {}
-    tlps: dict[str, int] = {}
-    for source_id, tlp, n in rows:
-        per_source[source_id] = per_source.get(source_id, 0) + int(n)
-        tlps[tlp] = tlps.get(tlp, 0) + int(n)
-    known = [i for i in per_source if i is not None]
-    names: dict[int, str] = {
-        i: name
-        for i, name in connection.execute(
-            select(sources.c.id, sources.c.name).where(sources.c.id.in_(known))
-        )
-    }
-    ordered = sorted(per_source.items(), key=lambda item: (-item[1], item[0] or 0))
-    return Tally(
-        total=sum(per_source.values()),
-        sources=[(i, names.get(i) if i is not None else None, n) for i, n in ordered],
-        tlps=tlps,
-    )
-
-
-def newest(
-    connection: Connection, reader: Reader, *, source_id: int | None = None, limit: int = 6
-) -> list[SearchHit]:
-    """The newest documents ``reader`` may see (of one source, with ``source_id``), as
-    search hits whose snippet is the text's opening. Walks the publication-time index
-    from the newest, so it reads about as many rows as it returns."""
-    from jic.store.search import TIME_INDEX
-
-    where, params = fragment(connection, reader)
-    hint = f" INDEXED BY {TIME_INDEX}" if connection.dialect.name == "sqlite" else ""
-    if source_id is not None:
-        where = f"{where} AND documents.source_id = :source_id"
-        params = {**params, "source_id": source_id}
-    listed = connection.execute(
-        text(
-            f"SELECT documents.id FROM documents{hint} WHERE {where} "
-            "ORDER BY documents.published_at DESC NULLS LAST, documents.id DESC LIMIT :limit"
-        ),
-        {**params, "limit": limit},
-    ).scalars()
-    ids = [int(i) for i in listed]
-    rows = connection.execute(
-        select(
-            documents.c.id,
-            documents.c.title,
-            documents.c.url,
-            documents.c.language,
-            documents.c.published_at,
-            sources.c.name.label("source_name"),
-            func.substr(documents.c.text, 1, 240).label("opening"),
-        )
-        .select_from(documents.outerjoin(sources, sources.c.id == documents.c.source_id))
-        .where(documents.c.id.in_(ids))
-    )
-    found = {row.id: row for row in rows}
-    return [
-        SearchHit(
-            document_id=row.id,
-            title=row.title,
-            snippet=row.opening or "",
-            score=0.0,
-            source=row.source_name,
-            language=row.language,
-            published=maybe_utc(row.published_at),
-            url=row.url,
-        )
-        for row in (found[i] for i in ids if i in found)
-    ]

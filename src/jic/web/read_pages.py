@@ -20,6 +20,7 @@ from jic.errors import NotFoundError, QueryError
 from jic.interop.export import full_record
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
+from jic.store import overview as overview_repo
 from jic.store import sources as source_repo
 from jic.store import views as view_repo
 from jic.store.visibility import Reader
@@ -49,10 +50,12 @@ def _since(days: str, now: datetime | None = None) -> datetime | None:
     return None if span is None else (now or datetime.now(UTC)) - timedelta(days=span)
 
 
-def reader_tlp(connection: Connection, reader: Reader, seen: view_repo.Tally | None = None) -> TLP:
+def reader_tlp(
+    connection: Connection, reader: Reader, seen: overview_repo.Tally | None = None
+) -> TLP:
     """The most restricted TLP among everything ``reader`` may see: the TLP of a page
     that aggregates over the whole center (an upper bound, never an understatement)."""
-    seen = seen or view_repo.tally(connection, reader)
+    seen = seen or overview_repo.tally(connection, reader)
     return strictest(TLP(level) for level, n in seen.tlps.items() if n)
 
 
@@ -114,11 +117,11 @@ def overview(request: Request, store: StoreDep, who: WhoDep, q: str = "") -> Res
     now = datetime.now(UTC)
     reader = who.reader
     with store.read() as connection:
-        seen = view_repo.tally(connection, reader)
-        newest = view_repo.newest(connection, reader, limit=LATEST)
+        seen = overview_repo.tally(connection, reader)
+        newest = overview_repo.newest(connection, reader, limit=LATEST)
         sources = [(name, i) for i, name, _ in seen.sources if i is not None][:SOURCES]
         latest = [("All sources", newest)] + [
-            (name or "", view_repo.newest(connection, reader, source_id=i, limit=4))
+            (name or "", overview_repo.newest(connection, reader, source_id=i, limit=4))
             for name, i in sources
         ]
         chair = chair_now(connection, now)
