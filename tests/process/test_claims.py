@@ -21,6 +21,7 @@ from jic.process.claims import (
     SentenceParser,
     Stance,
     analyse_claims,
+    choose_sentences,
     extract_claims,
     quote_regions,
 )
@@ -369,3 +370,29 @@ def test_channel_of_a_statement_told_to_news_agencies(claims_of: Extract) -> Non
     text = "Omar Haddad told Russian news agencies that the corridor would stay open."
     claim = only(claims_of(text), "told")
     assert claim.channel is not None and "Russian news agencies" in claim.channel
+
+
+def test_sentences_chosen_once_give_the_claims_of_choosing_them_again(nlp: Language) -> None:
+    parser = SentenceParser(nlp)
+    text = (
+        "The harbour master said that the ferry would not sail. The weather was calm. "
+        "Officials denied that the port had closed, a spokesman told reporters."
+    )
+    doc = nlp(text)
+    options = ClaimOptions(max_sentence_tokens=12)  # the last sentence is over the limit
+    chosen = choose_sentences(doc, options)
+    assert chosen.count == 3 and len(chosen.skipped) == 1
+    assert [s.text for s in chosen.sentences] == [
+        "The harbour master said that the ferry would not sail."
+    ]
+    again = analyse_claims(doc, parser=parser, options=options)
+    once = analyse_claims(doc, parser=parser, options=options, chosen=chosen)
+    assert once == again and len(once.claims) == 1
+    with pytest.raises(ClaimsInputError, match="another document or other options"):
+        analyse_claims(doc, parser=parser, chosen=chosen)  # default options
+    with pytest.raises(ClaimsInputError, match="another document or other options"):
+        analyse_claims(nlp(text), parser=parser, options=options, chosen=chosen)
+    (by_tokens,) = chosen.skipped
+    assert "13 tokens" in by_tokens.reason
+    (by_chars,) = choose_sentences(doc, ClaimOptions(max_sentence_chars=60)).skipped
+    assert by_chars.reason == "sentence of 70 characters is over the limit of 60"

@@ -568,11 +568,14 @@ def _lines(doc: Doc) -> Iterable[Span]:
 
 @dataclass(slots=True)
 class ChosenSentences:
-    """The sentences of a document the claims stage parses, with the sentence count and
-    the sentences it skipped (over the length limits)."""
+    """The sentences of a document the claims stage parses, how many sentences the
+    document has, and those it skipped (over the length limits), for the ``options``
+    they were chosen with."""
 
     sentences: list[Span]
-    counts: ClaimsResult
+    count: int
+    skipped: list[SkippedSentence]
+    options: ClaimOptions
 
 
 def choose_sentences(doc: Doc, options: ClaimOptions | None = None) -> ChosenSentences:
@@ -580,8 +583,10 @@ def choose_sentences(doc: Doc, options: ClaimOptions | None = None) -> ChosenSen
     documents' sentences in one batch and then read their claims (``analyse_claims(...,
     chosen=...)``) without choosing again."""
     _check_sentences(doc)
+    options = options or ClaimOptions()
     counts = ClaimsResult(claims=[])
-    return ChosenSentences(_chosen(doc, options or ClaimOptions(), counts), counts)
+    sentences = _chosen(doc, options, counts)
+    return ChosenSentences(sentences, counts.sentences, counts.skipped, options)
 
 
 def _check_sentences(doc: Doc) -> None:
@@ -603,13 +608,19 @@ def _chosen(doc: Doc, options: ClaimOptions, result: ClaimsResult) -> list[Span]
         result.sentences += 1
         if options.use_cue_filter and not has_cue(sent.text):
             continue
-        if len(sent) > options.max_sentence_tokens or len(sent.text) > options.max_sentence_chars:
+        if len(sent) > options.max_sentence_tokens:
             reason = (
                 f"sentence of {len(sent)} tokens is over the limit of {options.max_sentence_tokens}"
             )
-            result.skipped.append(SkippedSentence(sent.start_char, sent.end_char, reason))
+        elif len(sent.text) > options.max_sentence_chars:
+            reason = (
+                f"sentence of {len(sent.text)} characters is over the limit of "
+                f"{options.max_sentence_chars}"
+            )
+        else:
+            chosen.append(sent)
             continue
-        chosen.append(sent)
+        result.skipped.append(SkippedSentence(sent.start_char, sent.end_char, reason))
     return chosen
 
 
@@ -646,16 +657,22 @@ def analyse_claims(
     what ``choose_sentences(doc, options)`` returned, when the caller chose them already.
     """
     options = options or ClaimOptions()
-    chosen = chosen or choose_sentences(doc, options)
+    if chosen is None:
+        chosen = choose_sentences(doc, options)
+    elif chosen.options != options or (chosen.sentences and chosen.sentences[0].doc is not doc):
+        raise ClaimsInputError(
+            "the chosen sentences are of another document or other options",
+            "pass what choose_sentences(doc, options) returned for this doc and options",
+        )
     result = claims_from_sentences(
         doc.text,
         _parse_chosen(doc, chosen.sentences, parser),
         entities=[(e.start_char, e.end_char, e.label_) for e in doc.ents],
         published=published,
         options=options,
-        skipped=list(chosen.counts.skipped),
+        skipped=list(chosen.skipped),
     )
-    result.sentences = chosen.counts.sentences
+    result.sentences = chosen.count
     return result
 
 
