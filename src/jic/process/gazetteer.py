@@ -47,7 +47,7 @@ from jic.process.place_names import (
     STATE_TYPE_WORDS,
 )
 
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 CITY_LEVELS = (500, 1000, 5000, 15000)
 
 # Feature codes used for records that do not come from a GeoNames city row.
@@ -286,7 +286,16 @@ def build_data(min_population: int) -> dict[str, Any]:
     for key, city in cities.items():
         admin_population[(city["countrycode"], city_admin.get(key, ""))] += city["population"]
 
-    countries = _add_countries(builder, gn_countries, css_countries, _outline_centres())
+    centres = _outline_centres()
+    countries = _add_countries(builder, gn_countries, css_countries, centres)
+    at_package_point = sorted(
+        iso2
+        for iso2 in countries
+        if package_point_only(
+            (float(css_countries[iso2]["latitude"]), float(css_countries[iso2]["longitude"])),
+            centres.get(iso2, (None, None))[0],
+        )
+    )
     _add_states(builder, states, admin_population)
     continents = _add_continents(builder)
     _add_cities(builder, cities, city_admin, states, gn_countries)
@@ -311,6 +320,7 @@ def build_data(min_population: int) -> dict[str, Any]:
             "admin2": admin2,
             "cities_with_province": len(city_admin),
             "min_population": min_population,
+            "countries_at_package_point": at_package_point,
         },
     }
 
@@ -448,6 +458,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def package_point_only(package_point: Point, landmass_centre: Point | None) -> bool:
+    """Whether a country is placed at its package point alone: the point lies more than
+    2 x 161 km from the centre of the country's main landmass."""
+    return (
+        landmass_centre is not None
+        and distance_km(*package_point, *landmass_centre) > 2 * MATCH_KM
+    )
+
+
 def country_point(
     package_point: Point, landmass_centre: Point | None, territory: Point | None = None
 ) -> Point:
@@ -461,11 +480,12 @@ def country_point(
     conventions lands within 161 km of most of them; the weights were chosen on the
     "tune" halves of bench/geocoding.py (weights 0-3 each tried, see docs/geocoding.md).
     Where the package point and the landmass centre are further apart than that
-    (long or scattered countries: Canada, Indonesia, Chile), their mean is near neither
-    convention, while Wikipedia and GeoNames often use the same whole-degree point as
-    the package. Centres across the antimeridian from the package point are left out.
+    (``package_point_only``: ten countries, Indonesia, Chile and Canada among them; the
+    build lists them in its stats), their mean is near neither convention, while
+    Wikipedia and GeoNames often use the same whole-degree point as the package.
+    Centres across the antimeridian from the package point are left out.
     """
-    if landmass_centre is not None and distance_km(*package_point, *landmass_centre) > 2 * MATCH_KM:
+    if package_point_only(package_point, landmass_centre):
         return package_point
     points = [
         (point, weight)
