@@ -14,7 +14,7 @@ random (seeded):
   database work, so each kind is also reported as a ratio to it.
 
 Reports p50/p95/max per kind, errors (any answer but 200, any failed request), the
-throughput and the server's peak memory, and records them in bench/RESULTS.md.
+throughput and the server's memory, and records them in bench/RESULTS.md.
 
     python bench/load.py [--count 100000] [--requests 200] [--clients 8]
 """
@@ -149,11 +149,18 @@ def serve(home: Path, port: int) -> subprocess.Popen[bytes]:
     sys.exit("jic serve did not answer within 90 s")
 
 
-def peak_memory_mb(pid: int) -> float:
+def memory_mb(pid: int) -> dict[str, float]:
+    """The server's peak resident memory (VmHWM) and, at the end, its own memory
+    (RssAnon) and file pages (RssFile). SQLite maps the database file into each pooled
+    connection (mmap_size), and RSS counts those pages once per mapping: a peak of
+    gigabytes there is the file seen through several maps, shared with the page cache,
+    not memory the server allocated."""
+    found = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "RssAnon", "RssFile"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -197,7 +204,7 @@ def main() -> None:
         started = time.perf_counter()
         tally = asyncio.run(drive(f"http://127.0.0.1:{args.port}", token, work, args.clients))
         elapsed = time.perf_counter() - started
-        memory = peak_memory_mb(server.pid)
+        memory = memory_mb(server.pid)
         load_after = os.getloadavg()[0]
     finally:
         server.send_signal(signal.SIGINT)
@@ -215,7 +222,10 @@ def main() -> None:
             f"documents (SQLite, with fact rows); reader {READER} sees {seen:,} of them. "
             f"{len(work):,} requests from {args.clients} concurrent httpx clients, kinds "
             f"interleaved at random; {len(work) / elapsed:.1f} requests/s overall, "
-            f"{errors} errors; server peak memory {memory:.0f} MB. Machine load (1-minute "
+            f"{errors} errors; server memory: its own (RssAnon) {memory['RssAnon']:.0f} MB at "
+            f"the end, peak resident {memory['VmHWM']:.0f} MB, which counts the SQLite file "
+            f"pages each pooled connection maps (RssFile {memory['RssFile']:.0f} MB at the "
+            "end; shared with the page cache, not allocated). Machine load (1-minute "
             f"average, 2 cores shared with other jobs) {load_before:.1f} before, "
             f"{load_after:.1f} after.",
             "",
