@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, text
+from sqlalchemy import Connection, Row, func, select, text, true
 
 from jic.domain import TLP, Document, DocumentIn, IngestOutcome, IngestStatus
 from jic.errors import NotFoundError
@@ -324,26 +324,21 @@ class StatusCounts:
 def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
     """Counts for `jic status`, over the documents the reader may see only (a count
     must not reveal a hidden item)."""
+    from jic.store.overview import tally
+
     seen = visible(connection, reader)
-    # One pass over the documents under the policy, grouped by everything counted:
-    # the policy clause is the cost (JSON audience checks per row), so it runs once,
-    # not once per count. The groups are few (sources x languages x TLPs).
-    is_version = documents.c.version_of.is_not(None)
-    columns = (sources.c.name, documents.c.language, documents.c.tlp, documents.c.lossy)
-    groups = connection.execute(
-        select(*columns, is_version, func.count())
-        .select_from(documents.outerjoin(sources, sources.c.id == documents.c.source_id))
-        .where(seen)
-        .group_by(*columns, is_version)
-    ).all()
-    by: list[dict[Any, int]] = [{}, {}, {}]
-    total = lossy = versions = 0
-    for source, language, tlp, is_lossy, versioned, n in groups:
-        for tally, value in zip(by, (source, language, tlp), strict=True):
-            tally[value] = tally.get(value, 0) + int(n)
-        total += int(n)
-        lossy += int(n) if is_lossy is True else 0
-        versions += int(n) if versioned else 0
+    # One pass over the policy index, grouped by source, language and TLP (the policy
+    # clause is the cost, so it runs once, not once per count); lossy documents and
+    # versions are few, and partial indexes (migration 0009) list them.
+    counted = tally(connection, reader)
+    lossy, versions = (
+        int(
+            connection.execute(
+                select(func.count()).select_from(documents).where(seen, condition)
+            ).scalar_one()
+        )
+        for condition in (documents.c.lossy == true(), documents.c.version_of.is_not(None))
+    )
     nulls_first = connection.dialect.name != "postgresql"
     by_stage = [
         (stage, state, int(n))
@@ -362,11 +357,11 @@ def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
         .where(seen)
     )
     return StatusCounts(
-        documents=total,
+        documents=counted.total,
         sightings=int(connection.execute(sighted).scalar_one()),
-        by_source=_ranked(by[0], "(no source)", nulls_first),
-        by_language=_ranked(by[1], "(unknown)", nulls_first),
-        by_tlp=_ranked(by[2], "(none)", nulls_first),
+        by_source=_ranked({name: n for _, name, n in counted.sources}, "(no source)", nulls_first),
+        by_language=_ranked(counted.languages, "(unknown)", nulls_first),
+        by_tlp=_ranked(dict(counted.tlps), "(none)", nulls_first),
         by_stage=by_stage,
         lossy=lossy,
         versions=versions,

@@ -27,26 +27,30 @@ class Tally:
     total: int
     sources: list[tuple[int | None, str | None, int]]  # (id, name, count), most first
     tlps: dict[str, int]  # TLP value -> count, only the levels seen
+    languages: dict[str | None, int]  # language code (None: unknown) -> count
 
 
 def tally(connection: Connection, reader: Reader) -> Tally:
-    """What ``reader`` may see, counted per source and TLP in one pass over the policy
-    index (no text, no facts: the overview and every page's TLP need only this).
-    Exhaustive, so a TLP banner built on it never understates."""
+    """What ``reader`` may see, counted per source, language and TLP in one pass over the
+    policy index (no text, no facts: the overview, `jic status` and every page's TLP need
+    only this). Exhaustive, so a TLP banner built on it never understates."""
     where, params = fragment(connection, reader)
     hint = f" INDEXED BY {POLICY_INDEX}" if connection.dialect.name == "sqlite" else ""
     rows = connection.execute(
         text(
-            f"SELECT documents.source_id, documents.tlp, count(*) FROM documents{hint} "
-            f"WHERE {where} GROUP BY documents.source_id, documents.tlp"
+            "SELECT documents.source_id, documents.language, documents.tlp, count(*) "
+            f"FROM documents{hint} WHERE {where} "
+            "GROUP BY documents.source_id, documents.language, documents.tlp"
         ),
         params,
     ).all()
     per_source: dict[int | None, int] = {}
     tlps: dict[str, int] = {}
-    for source_id, tlp, n in rows:
+    languages: dict[str | None, int] = {}
+    for source_id, language, tlp, n in rows:
         per_source[source_id] = per_source.get(source_id, 0) + int(n)
         tlps[tlp] = tlps.get(tlp, 0) + int(n)
+        languages[language] = languages.get(language, 0) + int(n)
     known = [i for i in per_source if i is not None]
     names: dict[int, str] = {
         i: name
@@ -59,6 +63,7 @@ def tally(connection: Connection, reader: Reader) -> Tally:
         total=sum(per_source.values()),
         sources=[(i, names.get(i) if i is not None else None, n) for i, n in ordered],
         tlps=tlps,
+        languages=languages,
     )
 
 
