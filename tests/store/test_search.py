@@ -154,6 +154,25 @@ def test_field_filters_narrow_the_words(varied: Store) -> None:
     assert found(varied, "raqqa member:local source:wire") == ["Un convoi atteint Raqqa"]
 
 
+def test_queries_of_one_shape_each_find_their_own(varied: Store) -> None:
+    # Statements are built once per shape (kind of words, which filters): the words
+    # and the filters' values are parameters, so the second query of a shape must not
+    # run with the first one's.
+    assert found(varied, "raqqa lang:fr") == ["Un convoi atteint Raqqa"]
+    assert found(varied, "floods lang:en") == ["Floods in Basra"]
+    assert found(varied, "raqqa lang:en lang:fr tlp:amber") == ["Convoy delayed near Raqqa"]
+    assert found(varied, '"convoy reaches" OR basra') == ["Convoy reaches Raqqa", "Floods in Basra"]
+    assert found(varied, '"convoy delayed" OR floods') == [
+        "Convoy delayed near Raqqa",
+        "Floods in Basra",
+    ]
+    with varied.read() as connection:
+        first, second = (search(connection, word).hits[0].snippet for word in ("floods", "report"))
+    assert f"{MARK_START}Floods{MARK_END}" in first
+    assert f"{MARK_START}Report{MARK_END}" in second
+    assert f"{MARK_START}Floods" not in second
+
+
 def test_filters_alone_list_newest_first(varied: Store) -> None:
     with varied.read() as connection:
         result = search(connection, "source:wire")

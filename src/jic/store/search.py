@@ -470,8 +470,9 @@ def _span(connection: Connection, plan: _Plan, bound: int) -> tuple[int, int | N
     matches that pass the policy and the filters (its statistics of the words and
     columns), with a third more room; a guess that falls short is widened by what it
     found."""
+    dialect = connection.dialect  # compiled for its driver's parameter style
     compiled = _cached(
-        ("span", plan.shape),
+        ("span", plan.shape, dialect.driver, dialect.paramstyle),
         lambda: select(documents.c.id).where(*plan.everything).compile(connection),
     )
     expanded = compiled.construct_expanded_state(plan.params)
