@@ -462,8 +462,7 @@ def package_point_only(package_point: Point, landmass_centre: Point | None) -> b
     """Whether a country is placed at its package point alone: the point lies more than
     2 x 161 km from the centre of the country's main landmass."""
     return (
-        landmass_centre is not None
-        and distance_km(*package_point, *landmass_centre) > 2 * MATCH_KM
+        landmass_centre is not None and distance_km(*package_point, *landmass_centre) > 2 * MATCH_KM
     )
 
 
