@@ -337,15 +337,15 @@ def _filter_params(connection: Connection | None, filters: q.Filters) -> dict[st
     return params
 
 
-def _filters(filters: q.Filters) -> list[Any]:
+def field_filter_clauses(filters: q.Filters) -> list[Any]:
     """The field filters over ``documents`` with their values (``store.views`` reads a
-    search query's filters with these, as search does)."""
+    search query's filters with these, so views and search read them alike)."""
     params = _filter_params(None, replace(filters, entities=(), places=()))
     return _field_clauses(_filter_shape(filters), params)
 
 
-def _fact_filters(connection: Connection, filters: q.Filters) -> list[Any]:
-    """``entity:`` and ``place:`` with their values, as ``_filters``."""
+def fact_filter_clauses(connection: Connection, filters: q.Filters) -> list[Any]:
+    """``entity:`` and ``place:`` with their values, as ``field_filter_clauses``."""
     only = q.Filters(entities=filters.entities, places=filters.places)
     return _fact_clauses(_filter_shape(filters), _filter_params(connection, only))
 

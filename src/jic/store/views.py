@@ -169,8 +169,8 @@ def query_clauses(connection: Connection, query: str) -> list[Any]:
 
     words, filters = q.split_filters(query)
     found: list[Any] = [
-        *search_repo._filters(filters),  # one reading of the filters for search and views
-        *search_repo._fact_filters(connection, filters),
+        *search_repo.field_filter_clauses(filters),  # one reading for search and views
+        *search_repo.fact_filter_clauses(connection, filters),
     ]
     node = q.parse(words) if words.strip() else None
     if node is None:
