@@ -21,6 +21,7 @@ from jic.domain import TLP, Document, DocumentIn, IngestOutcome, IngestStatus
 from jic.errors import NotFoundError
 from jic.store import audit
 from jic.store.members import Member
+from jic.store.overview import tally
 from jic.store.schema import document_stages, documents, members, sightings, sources
 from jic.store.times import as_utc, maybe_utc, now
 from jic.store.visibility import OPERATOR, Reader, visible
@@ -324,8 +325,6 @@ class StatusCounts:
 def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
     """Counts for `jic status`, over the documents the reader may see only (a count
     must not reveal a hidden item)."""
-    from jic.store.overview import tally
-
     seen = visible(connection, reader)
     # One pass over the policy index, grouped by source, language and TLP (the policy
     # clause is the cost, so it runs once, not once per count); lossy documents and

@@ -20,6 +20,12 @@ from jic.store.search import POLICY_INDEX, TIME_INDEX, hits_of
 from jic.store.visibility import Reader, fragment
 
 
+def _documents(connection: Connection, index: str) -> str:
+    """``documents`` read through ``index`` on SQLite, which keeps no statistics to
+    choose it; PostgreSQL's planner chooses for itself."""
+    return f"documents INDEXED BY {index}" if connection.dialect.name == "sqlite" else "documents"
+
+
 @dataclass(frozen=True, slots=True)
 class Tally:
     """How many documents a reader may see, in all, per source and per TLP."""
@@ -35,11 +41,10 @@ def tally(connection: Connection, reader: Reader) -> Tally:
     policy index (no text, no facts: the overview, `jic status` and every page's TLP need
     only this). Exhaustive, so a TLP banner built on it never understates."""
     where, params = fragment(connection, reader)
-    hint = f" INDEXED BY {POLICY_INDEX}" if connection.dialect.name == "sqlite" else ""
     rows = connection.execute(
         text(
             "SELECT documents.source_id, documents.language, documents.tlp, count(*) "
-            f"FROM documents{hint} WHERE {where} "
+            f"FROM {_documents(connection, POLICY_INDEX)} WHERE {where} "
             "GROUP BY documents.source_id, documents.language, documents.tlp"
         ),
         params,
@@ -76,13 +81,12 @@ def newest(
     Walks the publication-time index from the newest, so it reads about as many rows as
     it returns."""
     where, params = fragment(connection, reader)
-    hint = f" INDEXED BY {TIME_INDEX}" if connection.dialect.name == "sqlite" else ""
     if source_id is not None:
         where = f"{where} AND documents.source_id = :source_id"
         params = {**params, "source_id": source_id}
     listed = connection.execute(
         text(
-            f"SELECT documents.id FROM documents{hint} WHERE {where} "
+            f"SELECT documents.id FROM {_documents(connection, TIME_INDEX)} WHERE {where} "
             "ORDER BY documents.published_at DESC NULLS LAST, documents.id DESC LIMIT :limit"
         ),
         {**params, "limit": limit},
