@@ -17,6 +17,7 @@ from jic.center.rotation import NoChairError, Rotation
 from jic.domain import TLP
 from jic.errors import AccessError
 from jic.store import audit
+from jic.store.overview import fold_counts
 from jic.store.schema import audit_log, documents
 from jic.store.users import User
 
@@ -79,6 +80,7 @@ def change_tlp(connection: Connection, user: User, document_id: int, new: TLP, i
     connection.execute(
         documents.update().where(documents.c.id == document_id).values(tlp=new.value)
     )
+    fold_counts(connection)
     audit.append(
         connection,
         audit.Actor.of(user),

@@ -21,7 +21,7 @@ from jic.domain import TLP, Document, DocumentIn, IngestOutcome, IngestStatus
 from jic.errors import NotFoundError
 from jic.store import audit
 from jic.store.members import Member
-from jic.store.overview import tally
+from jic.store.overview import fold_counts, tally
 from jic.store.schema import document_stages, documents, members, sightings, sources
 from jic.store.times import as_utc, maybe_utc, now
 from jic.store.visibility import OPERATOR, Reader, visible
@@ -196,6 +196,7 @@ class _Batch:
                 )
             self.outcomes[index] = outcome
         self.pending.clear()
+        fold_counts(self.connection)  # the triggers added a count row per document
 
     def _sighting(self, offer: Offer, document_id: int, location: str) -> IngestOutcome:
         item = offer.item
@@ -311,6 +312,30 @@ def count(connection: Connection, reader: Reader = OPERATOR) -> int:
 
 
 @dataclass(slots=True)
+class VisibleCounts:
+    """What a reader may see, counted: in all, per source, language and TLP (most
+    first; see ``_ranked``)."""
+
+    documents: int
+    by_source: list[tuple[str, int]]
+    by_language: list[tuple[str, int]]
+    by_tlp: list[tuple[str, int]]
+
+
+def visible_counts(connection: Connection, reader: Reader = OPERATOR) -> VisibleCounts:
+    """The counts `GET /api/v1/status` gives, from ``tally`` alone (the counted groups of
+    migration 0011: no pass over the documents)."""
+    counted = tally(connection, reader)
+    nulls_first = connection.dialect.name != "postgresql"
+    return VisibleCounts(
+        documents=counted.total,
+        by_source=_ranked({name: n for _, name, n in counted.sources}, "(no source)", nulls_first),
+        by_language=_ranked(counted.languages, "(unknown)", nulls_first),
+        by_tlp=_ranked(dict(counted.tlps), "(none)", nulls_first),
+    )
+
+
+@dataclass(slots=True)
 class StatusCounts:
     documents: int
     sightings: int
@@ -326,10 +351,7 @@ def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
     """Counts for `jic status`, over the documents the reader may see only (a count
     must not reveal a hidden item)."""
     seen = visible(connection, reader)
-    # One pass over the policy index, grouped by source, language and TLP (the policy
-    # clause is the cost, so it runs once, not once per count); lossy documents and
-    # versions are few, and partial indexes (migration 0009) list them.
-    counted = tally(connection, reader)
+    counted = visible_counts(connection, reader)
     lossy, versions = (
         int(
             connection.execute(
@@ -338,7 +360,6 @@ def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
         )
         for condition in (documents.c.lossy == true(), documents.c.version_of.is_not(None))
     )
-    nulls_first = connection.dialect.name != "postgresql"
     by_stage = [
         (stage, state, int(n))
         for stage, state, n in connection.execute(
@@ -356,11 +377,11 @@ def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
         .where(seen)
     )
     return StatusCounts(
-        documents=counted.total,
+        documents=counted.documents,
         sightings=int(connection.execute(sighted).scalar_one()),
-        by_source=_ranked({name: n for _, name, n in counted.sources}, "(no source)", nulls_first),
-        by_language=_ranked(counted.languages, "(unknown)", nulls_first),
-        by_tlp=_ranked(dict(counted.tlps), "(none)", nulls_first),
+        by_source=counted.by_source,
+        by_language=counted.by_language,
+        by_tlp=counted.by_tlp,
         by_stage=by_stage,
         lossy=lossy,
         versions=versions,

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, or_, select, text, tuple_
 
+from jic.store.overview import fold_counts
 from jic.store.schema import document_stages, documents, process_leases, stage_outputs
 from jic.store.times import now
 
@@ -163,6 +164,8 @@ def set_languages(connection: Connection, languages: dict[int, str]) -> None:
         connection.execute(
             documents.update().where(documents.c.id.in_(ids)).values(language=language)
         )
+    if languages:
+        fold_counts(connection)  # a document whose language changed moved groups
 
 
 def failures(connection: Connection, limit: int = 20) -> list[tuple[int, str, str]]:

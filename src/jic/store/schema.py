@@ -184,6 +184,22 @@ documents = Table(
     Index("ix_documents_published", "published_at"),
 )
 
+# What the sharing policy reads of each document, counted (migration 0011): triggers on
+# documents insert +1 and -1 rows, ``store.overview.fold_counts`` folds them into one
+# row per group, and ``store.overview.tally`` applies the policy to the groups.
+document_counts = Table(
+    "document_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, nullable=True),
+    Column("language", String(16), nullable=True),
+    Column("tlp", String(16), nullable=False),
+    Column("member_id", Integer, nullable=True),  # AMBER, AMBER+STRICT and RED only
+    Column("audience", JSON(none_as_null=True), nullable=True),  # the same
+    Column("submitted_by", Integer, nullable=True),  # RED only
+    Column("n", Integer, nullable=False),
+)
+
 sightings = Table(
     "sightings",
     metadata,

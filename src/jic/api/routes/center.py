@@ -45,7 +45,7 @@ def health() -> models.Health:
 def status(store: StoreDep, reader: ReaderDep) -> models.Status:
     """Counts of the documents the reader may see."""
     with store.read() as connection:
-        counts = document_repo.status(connection, reader)
+        counts = document_repo.visible_counts(connection, reader)
     return models.Status(
         documents=counts.documents,
         sources=dict(counts.by_source),
