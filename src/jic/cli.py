@@ -40,7 +40,7 @@ from jic.settings import Settings
 from jic.store import audit, processing
 from jic.store import documents as document_repo
 from jic.store import users as user_repo
-from jic.store.database import Store, open_store
+from jic.store.database import Store, open_store, server_warnings
 from jic.store.visibility import OPERATOR, Reader
 
 EXIT_ERROR = 2
@@ -461,6 +461,7 @@ def status(
         reader = _reader(ctx, store)
         counts = document_repo.status(connection, reader)
         failed = processing.failures(connection) if reader.is_operator else []
+        warnings = server_warnings(connection) if reader.is_operator else []
     if as_json:
         out.print_json(
             json.dumps(
@@ -478,6 +479,7 @@ def status(
                     "recent_failures": [
                         {"document": d, "stage": st, "reason": r} for d, st, r in failed
                     ],
+                    "warnings": warnings,
                 }
             )
         )
@@ -505,6 +507,8 @@ def status(
     out.print(stages)
     for doc_id, stage, reason in failed:
         out.print(f"[red]failed[/] document {doc_id} at {stage}: {escape(reason)}")
+    for warning in warnings:
+        out.print(f"[yellow]warning[/] {escape(warning)}")
 
 
 @audit_app.command("verify")

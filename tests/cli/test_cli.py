@@ -15,7 +15,7 @@ from tests.conftest import Backend
 from typer.testing import CliRunner
 
 from jic.cli import app
-from jic.store.database import open_store
+from jic.store.database import open_store, server_warnings
 
 runner = CliRunner()
 
@@ -277,3 +277,18 @@ def test_audit_verify(center: Backend, folder: Path) -> None:
     jic(center, "ingest", str(folder))
     code, out, _err = jic(center, "audit", "verify")
     assert code == 0 and "intact" in out
+
+
+def test_status_warns_of_a_postgres_server_that_keeps_no_statistics(center: Backend) -> None:
+    data = json.loads(jic(center, "status", "--json")[1])
+    if center.name == "sqlite":
+        assert data["warnings"] == []
+        return
+    store = open_store(center.settings)
+    with store.engine.connect() as connection:
+        autovacuum = connection.exec_driver_sql("SHOW autovacuum").scalar()
+        assert data["warnings"] == server_warnings(connection)
+        assert any("autovacuum is off" in w for w in data["warnings"]) == (autovacuum == "off")
+        connection.exec_driver_sql("SET track_counts = off")  # a superuser may, per session
+        assert any("track_counts is off" in w for w in server_warnings(connection))
+    store.close()

@@ -186,3 +186,22 @@ def ensure_new(store: Store) -> None:
                 "this data home already holds a center",
                 "use it as it is, or choose another --home / --db",
             )
+
+
+def server_warnings(connection: Connection) -> list[str]:
+    """What in the database server's settings will slow a center down, for `jic status`.
+
+    PostgreSQL with autovacuum (or the statistics it needs) off keeps no planner
+    statistics and no visibility map for new rows: after a large load searches visit
+    every row's heap page, and the planner guesses the size of every match set."""
+    if connection.dialect.name != "postgresql":
+        return []
+    found = []
+    for setting in ("autovacuum", "track_counts"):
+        if connection.exec_driver_sql(f"SHOW {setting}").scalar() == "off":
+            found.append(
+                f"PostgreSQL's {setting} is off: statistics and the visibility map go stale "
+                "as documents arrive, and searches and counts slow down. Turn it on in "
+                "postgresql.conf, or run VACUUM ANALYZE after every large load."
+            )
+    return found
