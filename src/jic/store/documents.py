@@ -360,22 +360,20 @@ def status(connection: Connection, reader: Reader = OPERATOR) -> StatusCounts:
         )
         for condition in (documents.c.lossy == true(), documents.c.version_of.is_not(None))
     )
+    staged = select(document_stages.c.stage, document_stages.c.state, func.count())
+    sighted = select(func.count()).select_from(sightings)
+    if not reader.is_operator:  # the operator sees every document: no join to make
+        staged = staged.join(documents, documents.c.id == document_stages.c.document_id)
+        sighted = sighted.join(documents, documents.c.id == sightings.c.document_id)
+        staged, sighted = staged.where(seen), sighted.where(seen)
     by_stage = [
         (stage, state, int(n))
         for stage, state, n in connection.execute(
-            select(document_stages.c.stage, document_stages.c.state, func.count())
-            .join(documents, documents.c.id == document_stages.c.document_id)
-            .where(seen)
-            .group_by(document_stages.c.stage, document_stages.c.state)
-            .order_by(document_stages.c.stage, document_stages.c.state)
+            staged.group_by(document_stages.c.stage, document_stages.c.state).order_by(
+                document_stages.c.stage, document_stages.c.state
+            )
         )
     ]
-    sighted = (
-        select(func.count())
-        .select_from(sightings)
-        .join(documents, documents.c.id == sightings.c.document_id)
-        .where(seen)
-    )
     return StatusCounts(
         documents=counted.documents,
         sightings=int(connection.execute(sighted).scalar_one()),
