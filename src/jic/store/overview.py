@@ -138,6 +138,7 @@ def fold_counts(connection: Connection) -> int:
     if not stale:
         return 0
     sums: dict[Hashable, tuple[Any, int]] = {}
+    removed = 0
     for start in range(0, len(stale), 500):
         # PostgreSQL: rows another transaction is folding are left to it (SKIP LOCKED),
         # so two writers never wait for each other here (SQLite has one writer).
@@ -151,6 +152,7 @@ def fold_counts(connection: Connection) -> int:
             .where(document_counts.c.id.in_(free))
             .returning(document_counts.c.n, *_GROUP)
         ).all()
+        removed += len(deleted)
         for gone in deleted:
             key = _group_key(gone)
             first, n = sums.get(key, (gone, 0))
@@ -162,4 +164,4 @@ def fold_counts(connection: Connection) -> int:
     ]
     if folded:
         connection.execute(insert(document_counts), folded)
-    return len(stale) - len(folded)
+    return removed - len(folded)
