@@ -17,7 +17,14 @@ from jic.analyse.stories import (
     StoryStateError,
     pairwise_similarities,
 )
-from jic.analyse.story_features import date_keys, entity_key, lead, number_key, terms
+from jic.analyse.story_features import (
+    date_keys,
+    entity_key,
+    lead,
+    lead_year,
+    number_key,
+    terms,
+)
 from jic.analyse.story_revision import average_linkage
 from jic.errors import InputError, NotFoundError
 
@@ -228,6 +235,55 @@ def test_keys_from_text_helpers() -> None:
     assert date_keys("May 2, 2013") == ["2013", "2013-05"]
     assert date_keys("on Saturday") == []
     assert lead("Headline\nFirst. Second. Third.", 2) == "Headline\nFirst."
+    assert lead_year("Cheeks hired\nMay 3, 2005. Coach since 2003, hired in 2005.") == "2005"
+    assert lead_year("In 2008 and in 2005.") == "2008"  # a tie: the first named
+    assert lead_year("Cheeks fired on Saturday, 1,999 fans watching.") is None
+
+
+def coach(doc_id: str, year: str, *, in_lead: bool = True) -> StoryDoc:
+    """One report of a coach's sacking; the lead names ``year`` (or only the body does)."""
+    dateline = f"December 13, {year}\n" if in_lead else ""
+    body = f"\nHe was hired in {year}." if not in_lead else ""
+    return StoryDoc(
+        id=doc_id,
+        text=f"76ers fire coach Maurice Cheeks\n{dateline}The Philadelphia 76ers fired coach "
+        f"Maurice Cheeks on Saturday after a 9-14 start. Tony DiLeo takes over. The team "
+        f"had lost six of its last seven games. Cheeks was in his fourth season.{body}",
+        entities=("cheeks", "dileo"),
+    )
+
+
+def test_leads_that_name_different_years_weigh_against_a_match() -> None:
+    # The words are the same ("December 13, " without a year names none): the same year
+    # adds weight * (1 - bias), another year takes weight * bias away, none does neither.
+    options = StoryOptions()
+    weight, bias = options.year_weight, options.year_bias
+    assert weight > 0 and 0 < bias < 1
+    docs = [coach("a", "2008"), coach("b", "2008"), coach("c", ""), coach("d", "2005")]
+    matrix = pairwise_similarities(docs)
+    assert matrix[0][1] - matrix[0][2] == pytest.approx(weight * (1 - bias))
+    assert matrix[0][2] - matrix[0][3] == pytest.approx(weight * bias)
+    off = pairwise_similarities(docs, replace(options, year_weight=0.0))
+    assert off[0][1] == pytest.approx(off[0][2]) == pytest.approx(off[0][3])
+
+
+def test_a_year_named_only_below_the_lead_gives_no_year_key() -> None:
+    docs = [coach(x, y, in_lead=False) for x, y in (("a", "2008"), ("b", "2008"), ("c", "2005"))]
+    matrix = pairwise_similarities(docs)
+    assert matrix[0][1] == pytest.approx(matrix[0][2])
+
+
+def test_a_story_core_weighs_the_lead_year_as_a_pair_does() -> None:
+    # Without revision every member is frozen into its story's core at once: a report's
+    # mean similarity to the core moves by the year's agreement and bias as a pair's does.
+    options = StoryOptions()
+    found = {}
+    for year in ("2008", "", "2005"):
+        clusterer = OnlineStoryClusterer()
+        clusterer.assign(coach("a", "2008"))
+        found[year] = clusterer.assign(coach("b", year)).similarity
+    assert found["2008"] - found[""] == pytest.approx(options.year_weight * (1 - options.year_bias))
+    assert found[""] - found["2005"] == pytest.approx(options.year_weight * options.year_bias)
 
 
 # -- bounded revision of young stories ------------------------------------------------------

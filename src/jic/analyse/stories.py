@@ -14,7 +14,9 @@ a weighted sum of one cosine per channel. Two similar events in one topic (two
 earthquakes, two hijackings) share most of their words; what tells them apart is who,
 where, how many and when, and the lead that names them, so those channels weigh more
 than the body's words, and a key channel that both sides fill but that disagrees counts
-against a match.
+against a match. A seventh channel holds one key, the year the lead names (if it names
+one): two leads that name the same year count for a match, two that name different years
+against it.
 
 A document's similarity to a story is its *average linkage* to the story: the mean of
 its similarities to every member, damped by the time gap. The members a story no longer
@@ -39,14 +41,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jic.analyse.story_features import lead, terms
+from jic.analyse.story_features import lead, lead_year, terms
 from jic.analyse.story_revision import RecentDoc, average_linkage
 from jic.errors import InputError
 
 IDF_DRIFT = 1.05  # cached lengths and similarities are recomputed after 5% more documents
 # Channel prefixes inside one key space; words never contain ":" (see story_features.terms).
-WORD, LEAD, ENTITY, PLACE, NUMBER, DATE = "w:", "l:", "e:", "p:", "n:", "d:"
-CHANNELS = (WORD, LEAD, ENTITY, PLACE, NUMBER, DATE)
+WORD, LEAD, ENTITY, PLACE, NUMBER, DATE, YEAR = "w:", "l:", "e:", "p:", "n:", "d:", "y:"
+CHANNELS = (WORD, LEAD, ENTITY, PLACE, NUMBER, DATE, YEAR)
 KEY_CHANNELS = frozenset((ENTITY, PLACE, NUMBER, DATE))
 Vector = dict[str, float]
 
@@ -112,6 +114,11 @@ class StoryOptions:
     lead_weight: float = 3.4
     lead_sentences: int = 3  # the title and this many first sentences form the lead channel
     agreement_bias: float = 0.1  # see OnlineStoryClusterer._similarity
+    # The year the title and lead name (story_features.lead_year), one key per document:
+    # the same year adds year_weight * (1 - year_bias), different years take away
+    # year_weight * year_bias; 0.0 turns the channel off.
+    year_weight: float = 0.5
+    year_bias: float = 0.25
     time_scale_days: float = 7.0  # a similarity halves when documents are this far apart
     max_doc_words: int = 150  # content words kept per document vector (by TF-IDF)
     max_story_keys: int = 400  # keys kept per story core
@@ -135,7 +142,13 @@ class StoryOptions:
             PLACE: self.place_weight,
             NUMBER: self.number_weight,
             DATE: self.date_weight,
+            YEAR: self.year_weight,
         }
+
+    def channel_biases(self) -> dict[str, float]:
+        """What a channel's cosine must exceed to count in favour, by channel prefix."""
+        keys = dict.fromkeys(KEY_CHANNELS, self.agreement_bias)
+        return {WORD: 0.0, LEAD: 0.0, **keys, YEAR: self.year_bias}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +215,7 @@ class OnlineStoryClusterer:
     def __init__(self, options: StoryOptions | None = None) -> None:
         self.options = options or StoryOptions()
         self._weights = self.options.channel_weights()
+        self._biases = self.options.channel_biases()
         self._n = 0  # documents counted in the IDF (copies excluded)
         self._df: Counter[str] = Counter()
         self._stories: dict[int, _Story] = {}
@@ -272,13 +286,15 @@ class OnlineStoryClusterer:
                 self.options.max_doc_words, raw, key=lambda k: raw[k] * self._idf(k)
             )
             raw = Counter({key: raw[key] for key in kept})
-        opening = lead(doc.text, self.options.lead_sentences)
+        opening = f"{doc.title}\n{lead(doc.text, self.options.lead_sentences)}"
+        year = lead_year(opening) if self.options.year_weight else None
         for prefix, keys in (
-            (LEAD, terms(f"{doc.title}\n{opening}")),
+            (LEAD, terms(opening)),
             (ENTITY, doc.entities),
             (PLACE, doc.places),
             (NUMBER, doc.numbers),
             (DATE, doc.dates),
+            (YEAR, (year,) if year else ()),
         ):
             raw.update(prefix + key for key in keys if key)
         return {key: 1.0 + math.log(count) for key, count in raw.items()}
@@ -320,19 +336,17 @@ class OnlineStoryClusterer:
         tell two similar events apart (names, places, numbers, dates). A key channel that
         both sides have must agree by more than ``agreement_bias`` to count in favour:
         two reports that both name a person, and name different ones, are evidence of
-        two events, not merely missing evidence of one.
+        two events, not merely missing evidence of one. The year channel (one key) has a
+        bias of its own, so that two different years weigh against a match.
         """
         dots = _channel_dots(query.vector, raw)
-        weights, bias = self._weights, self.options.agreement_bias
+        weights, biases = self._weights, self._biases
         total = 0.0
         for channel, dot in dots.items():
             length = lengths[channel]
             if not length or channel not in query.channels:
                 continue
-            cosine = dot / length
-            if channel in KEY_CHANNELS:
-                cosine -= bias
-            total += weights[channel] * cosine
+            total += weights[channel] * (dot / length - biases[channel])
         return total
 
     def _core_sum(self, query: _Query, story: _Story) -> float:
@@ -350,13 +364,13 @@ class OnlineStoryClusterer:
         if not story.core_size:
             return 0.0
         dots = _channel_dots(vector, story.core)
-        weights, bias = self._weights, self.options.agreement_bias
+        weights, biases = self._weights, self._biases
         total = 0.0
         for channel, dot in dots.items():
             pairs = have[channel] * story.core_channels[channel]
             if not pairs:
                 continue
-            total += weights[channel] * (dot - (bias * pairs if channel in KEY_CHANNELS else 0))
+            total += weights[channel] * (dot - biases[channel] * pairs)
         return total
 
     def _similarities(self, doc: RecentDoc) -> None:

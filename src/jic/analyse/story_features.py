@@ -5,6 +5,7 @@
     entity_key(name)     one key per entity name ("the Indian Navy's" -> "indian navy")
     number_key(span)     one key per number mention ("1,000" -> "1000", "six" -> "6")
     date_keys(span)      coarse keys for a date mention ("May 2, 2013" -> "2013", "2013-05")
+    lead_year(text)      the year a lead names most often: the year of the event it reports
 
 The clusterer itself takes keys from outside (the pipeline supplies linked entities and
 geocoded places); these helpers are what it uses for plain text, and what a caller
@@ -14,6 +15,7 @@ without entity linking can use to make keys from NER spans.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from jic.process.dates import MONTHS
 
@@ -139,3 +141,16 @@ def date_keys(span: str) -> list[str]:
     elif months:
         keys.append(f"month-{months[0]:02d}")
     return keys
+
+
+def lead_year(text: str) -> str | None:
+    """The year that ``text`` (a title and lead) names most often, the first named on a
+    tie; None when it names none.
+
+    A lead that names a year names the year of its event ("May 03, 2013", "the 2008
+    season"); years named further down are background ("previously at Betty Ford from
+    September 2010"), which is why two reports of one event often differ in the years of
+    their whole text but seldom in the year of their lead.
+    """
+    years = _YEAR.findall(text)
+    return Counter(years).most_common(1)[0][0] if years else None
