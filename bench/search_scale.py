@@ -59,7 +59,7 @@ from results import record, shared_data
 
 # The full-text index as the newest migration builds it, rebuilt after a bulk load.
 TSV_INDEX = importlib.import_module(
-    "jic.store.migrations.versions.0008_search_index"
+    "jic.store.migrations.versions.0012_search_covering"
 ).POSTGRES_TSV_INDEX
 
 QUERIES = (
@@ -179,7 +179,7 @@ def open_sized(backend: str, size: int, args: argparse.Namespace) -> Store:
 
 def _bulk_postgres(store: Store, size: int) -> FillReport:
     """COPY the documents in without the GIN index, then build it with the DDL of
-    migration 0008 and refresh the planner's statistics, as one does for bulk loads;
+    migration 0012 and refresh the planner's statistics, as one does for bulk loads;
     the index that results is the one inserts would have kept."""
     with store.read() as connection:
         have = connection.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()

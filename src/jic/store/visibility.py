@@ -41,12 +41,19 @@ _SQLITE = """(
   ))
 )"""
 
+# ``documents.audience IS NULL`` in the AMBER branch is implied by the COALESCE after
+# it: it is there for the planner, which estimates it from the column's null fraction
+# where it guesses at the JSON expressions. The estimated share of rows that pass rose
+# from about 0.6 to nearer the true 0.9 for an analyst of the bench (1M documents), and
+# a bounded search sets its id floor from that estimate (``store.search._span``): Obama
+# visited 25,318 rows for the 10,001 it needs, now 20,031.
 _POSTGRES = """(
   (documents.tlp = 'CLEAR' AND (CAST(:v_user AS integer) IS NOT NULL OR :v_publish = 1))
   OR (CAST(:v_member AS integer) IS NOT NULL AND (
     documents.tlp = 'GREEN'
     OR (documents.tlp = 'AMBER' AND (
-      documents.member_id = :v_member
+      documents.audience IS NULL
+      OR documents.member_id = :v_member
       OR COALESCE(jsonb_array_length(CAST(documents.audience AS jsonb) -> 'members'), 0) = 0
       OR (CAST(documents.audience AS jsonb) -> 'members') @> to_jsonb(CAST(:v_member AS integer))))
     OR (documents.tlp IN ('AMBER+STRICT', 'RED')
