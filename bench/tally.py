@@ -23,7 +23,6 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +32,7 @@ from jic.store.overview import tally
 from jic.store.search import POLICY_INDEX
 from jic.store.visibility import OPERATOR, Reader, fragment
 from results import record
-from search_scale import open_sized, reader_of
+from search_scale import add_set_arguments, open_sized, reader_of
 
 
 def full_pass(connection: sa.Connection, reader: Reader) -> dict[Any, int]:
@@ -66,11 +65,7 @@ def timed(work: Callable[[], Any], runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
-    parser.add_argument("--data-dir", type=Path, default=Path("/work/benchdata"))
-    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
-    parser.add_argument("--runs", type=int, default=5)
+    add_set_arguments(parser, runs=5)
     args = parser.parse_args()
     args.facts = False
     rows = []
