@@ -16,7 +16,7 @@ from tests.conftest import Backend
 
 from jic.center.founding import Founding, found_center
 from jic.domain import TLP, DocumentIn
-from jic.store import audit, overview, processing
+from jic.store import audit, migrate, overview, processing
 from jic.store import documents as document_repo
 from jic.store import members as member_repo
 from jic.store import sources as source_repo
@@ -118,11 +118,11 @@ class Center:
         assert outcome.document_id is not None
         return outcome.document_id
 
-    def check(self) -> None:
+    def check(self, after: str = "") -> None:
         with self.store.read() as connection:
             for name, reader in self.readers.items():
                 expected = _expected(_by_the_documents(connection, reader))
-                assert _by_the_tally(connection, reader) == expected, name
+                assert _by_the_tally(connection, reader) == expected, f"{name} {after}"
 
 
 @pytest.fixture
@@ -164,8 +164,7 @@ def test_counts_follow_every_change_to_what_the_policy_reads(center: Center) -> 
             connection.execute(
                 documents.update().where(documents.c.id == change["id"]).values(**values)
             )
-        center.check()  # unfolded: the +1 and -1 rows are summed as they stand
-        assert what
+        center.check(f"after a {what} change")  # unfolded: +1 and -1 rows summed as they stand
     with center.store.write() as connection:
         processing.set_languages(connection, {ids[0]: "de", ids[4]: "de"})  # folds
         connection.execute(documents.delete().where(documents.c.id == ids[1]))
@@ -239,3 +238,23 @@ def test_two_writers_of_one_group_never_wait_for_each_other(center: Center) -> N
         overview.fold_counts(connection)
         assert _rows(connection) == 1
     center.check()
+
+
+def test_the_upgrade_counts_the_documents_already_stored(center: Center) -> None:
+    with center.store.write() as connection:
+        ids = [
+            center.put(connection, "alpha", TLP.GREEN),
+            center.put(connection, "alpha", TLP.AMBER, source=None, language=None),
+            center.put(connection, "beta", TLP.GREEN),  # the first one's group
+            center.put(connection, "beta", TLP.RED, by="bert"),
+            center.put(connection, "beta", TLP.RED, source=1),
+        ]
+        connection.execute(
+            documents.update()
+            .where(documents.c.id == ids[1])
+            .values(audience={"members": [center.members["beta"].id]})  # only bert's member
+        )
+        migrate.downgrade(connection, "0010")
+        migrate.upgrade(connection)
+        assert _rows(connection) == 4  # one row per group, written by the upgrade
+    center.check("after the upgrade")

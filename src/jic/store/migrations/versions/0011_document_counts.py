@@ -41,14 +41,23 @@ COLUMNS_WATCHED = "source_id, language, tlp, member_id, audience, submitted_by"
 RESTRICTED = "('AMBER', 'AMBER+STRICT', 'RED')"
 
 
-def _values(row: str, n: int) -> str:
-    """One count row for ``row`` (``NEW``, ``OLD`` or ``documents``) as VALUES."""
-    return (
-        f"{row}.source_id, {row}.language, {row}.tlp, "
-        f"CASE WHEN {row}.tlp IN {RESTRICTED} THEN {row}.member_id END, "
-        f"CASE WHEN {row}.tlp IN {RESTRICTED} THEN {row}.audience END, "
-        f"CASE WHEN {row}.tlp = 'RED' THEN {row}.submitted_by END, {n}"
-    )
+def _group(row: str, audience: str = "") -> list[str]:
+    """The group of ``row`` (``NEW``, ``OLD`` or ``documents``): the columns the policy
+    reads, each only for the levels whose rule reads it; ``audience`` casts the
+    audience (PostgreSQL groups it as ``::text``, json having no equality)."""
+    return [
+        f"{row}.source_id",
+        f"{row}.language",
+        f"{row}.tlp",
+        f"CASE WHEN {row}.tlp IN {RESTRICTED} THEN {row}.member_id END",
+        f"CASE WHEN {row}.tlp IN {RESTRICTED} THEN {row}.audience{audience} END",
+        f"CASE WHEN {row}.tlp = 'RED' THEN {row}.submitted_by END",
+    ]
+
+
+def _insert(row: str, n: int) -> str:
+    """The trigger statement adding ``n`` (+1 or -1) to ``row``'s group."""
+    return f"INSERT INTO document_counts ({COLUMNS}) VALUES ({', '.join(_group(row))}, {n})"
 
 
 def _changed(postgres: bool) -> str:
@@ -74,30 +83,29 @@ def upgrade() -> None:
         sa.Column("submitted_by", sa.Integer, nullable=True),
         sa.Column("n", sa.Integer, nullable=False),
     )
-    if op.get_bind().dialect.name == "sqlite":
-        insert = "INSERT INTO document_counts (" + COLUMNS + ") VALUES "
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if not postgres:
         op.execute(
             "CREATE TRIGGER documents_count_ai AFTER INSERT ON documents BEGIN "
-            f"{insert}({_values('new', 1)}); END"
+            f"{_insert('new', 1)}; END"
         )
         op.execute(
             "CREATE TRIGGER documents_count_ad AFTER DELETE ON documents BEGIN "
-            f"{insert}({_values('old', -1)}); END"
+            f"{_insert('old', -1)}; END"
         )
         op.execute(
             f"CREATE TRIGGER documents_count_au AFTER UPDATE OF {COLUMNS_WATCHED} ON documents "
             f"WHEN {_changed(False)} BEGIN "
-            f"{insert}({_values('old', -1)}); {insert}({_values('new', 1)}); END"
+            f"{_insert('old', -1)}; {_insert('new', 1)}; END"
         )
     else:
         # SET search_path FROM CURRENT: the body names document_counts in the schema the
         # function was made in, whatever the session's search_path when it fires.
-        insert = "INSERT INTO document_counts (" + COLUMNS + ") VALUES "
         op.execute(
             "CREATE FUNCTION jic_count_documents() RETURNS trigger LANGUAGE plpgsql "
             "SET search_path FROM CURRENT AS $$ BEGIN "
-            f"IF TG_OP <> 'INSERT' THEN {insert}({_values('OLD', -1)}); END IF; "
-            f"IF TG_OP <> 'DELETE' THEN {insert}({_values('NEW', 1)}); END IF; "
+            f"IF TG_OP <> 'INSERT' THEN {_insert('OLD', -1)}; END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {_insert('NEW', 1)}; END IF; "
             "RETURN NULL; END $$"
         )
         op.execute(
@@ -109,20 +117,13 @@ def upgrade() -> None:
             f"FOR EACH ROW WHEN ({_changed(True)}) EXECUTE FUNCTION jic_count_documents()"
         )
     # The counts of the documents already stored, one row per group.
-    group = (
-        "source_id, language, tlp, "
-        f"CASE WHEN tlp IN {RESTRICTED} THEN member_id END, "
-        f"CASE WHEN tlp IN {RESTRICTED} THEN audience END, "
-        "CASE WHEN tlp = 'RED' THEN submitted_by END"
-    )
-    if op.get_bind().dialect.name == "postgresql":  # json has no equality: group by text
-        group = group.replace("THEN audience END", "THEN audience::text END")
-        chosen = group.replace("THEN audience::text END", "THEN audience::text END::json")
-    else:
-        chosen = group
+    group = _group("documents", "::text" if postgres else "")
+    selected = list(group)
+    if postgres:  # grouped as text, stored as json
+        selected[4] = f"({group[4]})::json"
     op.execute(
         f"INSERT INTO document_counts ({COLUMNS}) "
-        f"SELECT {chosen}, count(*) FROM documents GROUP BY {group}"
+        f"SELECT {', '.join(selected)}, count(*) FROM documents GROUP BY {', '.join(group)}"
     )
 
 
