@@ -511,6 +511,83 @@ def status(
         out.print(f"[yellow]warning[/] {escape(warning)}")
 
 
+@app.command()
+def maintain(
+    ctx: typer.Context,
+    vacuum: Annotated[
+        bool,
+        typer.Option(
+            "--vacuum",
+            help="Also give disk space back (SQLite VACUUM, PostgreSQL VACUUM FULL): "
+            "blocks writers, and on SQLite readers, while it runs.",
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Also check the database, the search index and the audit chain."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Housekeeping: fold the document counts, merge the search index (SQLite) or refresh
+    the statistics (PostgreSQL); for the local operator."""
+    from jic.store.maintenance import Step
+    from jic.store.maintenance import maintain as run_maintenance
+
+    state = ctx.find_object(State)
+    if state is not None and state.as_user is not None:
+        raise AccessError("maintenance is for the local operator", "run jic maintain without --as")
+
+    def say(step: Step) -> None:
+        if not as_json:
+            mark = "[green]ok[/]" if step.ok else "[red]FAILED[/]"
+            out.print(f"{mark} {step.name}: {escape(step.detail)} ({step.seconds:.1f} s)")
+
+    with _store(ctx) as store:
+        report = run_maintenance(store, vacuum=vacuum, check=check, say=say)
+        with store.write() as connection:
+            audit.append(
+                connection,
+                audit.Actor(),
+                "center.maintain",
+                object_type="center",
+                detail={
+                    "vacuum": vacuum,
+                    "check": check,
+                    "steps": {step.name: step.detail for step in report.steps},
+                    "ok": report.ok,
+                },
+            )
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "size_before": report.size_before,
+                    "size_after": report.size_after,
+                    "steps": [
+                        {
+                            "name": s.name,
+                            "detail": s.detail,
+                            "seconds": round(s.seconds, 3),
+                            "ok": s.ok,
+                        }
+                        for s in report.steps
+                    ],
+                }
+            )
+        )
+    elif report.size_before is not None and report.size_after is not None:
+        out.print(f"database: {_megabytes(report.size_before)} -> {_megabytes(report.size_after)}")
+    if not report.ok:
+        raise typer.Exit(EXIT_ITEMS_FAILED)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
     """Check the audit log's hash chain from the first entry to the last."""
