@@ -15,7 +15,7 @@ from tests.conftest import Backend
 from typer.testing import CliRunner
 
 from jic.cli import app
-from jic.store.database import open_store, server_warnings
+from jic.store.database import buffer_warning, open_store, server_warnings
 
 runner = CliRunner()
 
@@ -291,4 +291,14 @@ def test_status_warns_of_a_postgres_server_that_keeps_no_statistics(center: Back
         assert any("autovacuum is off" in w for w in data["warnings"]) == (autovacuum == "off")
         connection.exec_driver_sql("SET track_counts = off")  # a superuser may, per session
         assert any("track_counts is off" in w for w in server_warnings(connection))
+        # A new center's tables are far smaller than any shared_buffers.
+        assert not any("shared_buffers" in w for w in data["warnings"])
     store.close()
+
+
+def test_a_postgres_cache_smaller_than_what_searches_read_is_named() -> None:
+    mb = 2**20
+    assert buffer_warning(128 * mb, 128 * mb) is None
+    warning = buffer_warning(128 * mb, 1381 * mb)
+    assert warning is not None
+    assert "shared_buffers (128 MB)" in warning and "(1,381 MB)" in warning

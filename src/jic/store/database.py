@@ -15,7 +15,7 @@ from typing import Any
 
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import NoSuchModuleError, OperationalError
 
@@ -204,4 +204,38 @@ def server_warnings(connection: Connection) -> list[str]:
                 "as documents arrive, and searches and counts slow down. Turn it on in "
                 "postgresql.conf, or run VACUUM ANALYZE after every large load."
             )
+    buffers, searched = connection.execute(
+        text(
+            "SELECT (SELECT setting::bigint * pg_size_bytes(unit) FROM pg_settings "
+            "WHERE name = 'shared_buffers'), "
+            "(SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class "
+            "WHERE relname = ANY(:names) AND relnamespace = 'public'::regnamespace)"
+        ),
+        {"names": list(SEARCHED_RELATIONS)},
+    ).one()
+    warning = buffer_warning(int(buffers), int(searched))
+    if warning:
+        found.append(warning)
     return found
+
+
+# What every search reads: the documents' rows (the policy and filter columns) and the
+# full-text and newest-first indexes (the TOASTed text and tsvector only for phrases
+# and snippets).
+SEARCHED_RELATIONS = ("documents", "ix_documents_tsv", "ix_documents_newest")
+
+
+def buffer_warning(shared_buffers: int, searched: int) -> str | None:
+    """A warning when PostgreSQL's own cache is smaller than what searches read: each
+    search then copies its pages in from the operating system's cache, evicting the
+    last search's (at a million documents, 55,000 pages for one phrase query)."""
+    if searched <= shared_buffers:
+        return None
+    mb = 2**20
+    return (
+        f"PostgreSQL's shared_buffers ({shared_buffers // mb:,} MB) is smaller than the "
+        f"documents table and search indexes ({searched // mb:,} MB): searches read them "
+        "through the operating system's cache and evict each other's pages. Set "
+        "shared_buffers to at least that, about a quarter of the machine's memory "
+        "(docs/search.md)."
+    )
