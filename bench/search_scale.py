@@ -54,13 +54,21 @@ from jic.settings import Settings
 from jic.store import migrate
 from jic.store.database import Store, make_engine, open_store
 from jic.store.schema import doc_entities, doc_events, doc_places, documents, members, sources
-from jic.store.search import BOUND, ID_BLOCK, MARK_END, MARK_START, RANK_WINDOW, tsquery
+from jic.store.search import (
+    BOUND,
+    MARK_END,
+    MARK_START,
+    RANK_WINDOW,
+    above_floor,
+    floor_epochs,
+    tsquery,
+)
 from jic.store.visibility import Reader
 from results import record, shared_data
 
 # The full-text index as the newest migration builds it, rebuilt after a bulk load.
 TSV_INDEX = importlib.import_module(
-    "jic.store.migrations.versions.0012_search_covering"
+    "jic.store.migrations.versions.0013_search_epochs"
 ).POSTGRES_TSV_INDEX
 
 QUERIES = (
@@ -228,7 +236,7 @@ def add_set_arguments(parser: argparse.ArgumentParser, runs: int) -> None:
 
 def _bulk_postgres(store: Store, size: int) -> FillReport:
     """COPY the documents in without the GIN index, then build it with the DDL of
-    migration 0012 and refresh the planner's statistics, as one does for bulk loads;
+    migration 0013 and refresh the planner's statistics, as one does for bulk loads;
     the index that results is the one inserts would have kept."""
     with store.read() as connection:
         have = connection.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
@@ -297,8 +305,9 @@ def raw_statements(store: Store, query: str, bounded: bool) -> tuple[Any, Any]:
     ``bounded``: the work a default search does, the best ``LIMIT`` of the newest
     ``RANK_WINDOW`` matches and the count up to ``BOUND + 1``; otherwise the best of
     all and the full count. On PostgreSQL the newest are asked for above an id floor
-    set as jic sets it (``id / 1024 >= floor / 1024``, from the planner's estimate of the
-    matches, a third more), computed here once, outside the timing."""
+    set as jic sets it (``above_floor``: the id epochs from the floor's up, from the
+    planner's estimate of the matches, a third more), computed here once, outside the
+    timing."""
     dialect = store.dialect
     window = RANK_WINDOW[dialect]
     words, filters = q.split_filters(query)
@@ -347,8 +356,12 @@ def raw_statements(store: Store, query: str, bounded: bool) -> tuple[Any, Any]:
     ids = sa.select(documents.c.id).select_from(joined).where(*where)
     floor = _raw_floor(store, ids)
     if floor is not None:
-        block = sa.literal_column(f"documents.id / {ID_BLOCK}", sa.Integer)
-        ids = ids.where(block >= floor // ID_BLOCK)
+        ids = ids.where(
+            *above_floor(
+                sa.literal(floor[0]),
+                sa.bindparam("epochs", floor_epochs(*floor)),
+            )
+        )
     newest_ids = ids.order_by(*newest).limit(window).subquery()
     rank = sa.func.ts_rank_cd(sa.literal_column("documents.tsv"), compiled)
     best = (
@@ -384,7 +397,7 @@ def raw_snippets(store: Store, query: str) -> Any:
     return sa.select(documents.c.id, headline).where(documents.c.id.in_(ids))
 
 
-def _raw_floor(store: Store, ids: Any) -> int | None:
+def _raw_floor(store: Store, ids: Any) -> tuple[int, int] | None:
     with store.read() as connection:
         compiled = ids.compile(connection, compile_kwargs={"render_postcompile": True})
         explained = connection.exec_driver_sql(
@@ -395,7 +408,7 @@ def _raw_floor(store: Store, ids: Any) -> int | None:
     if estimate <= BOUND:
         return None
     span = int((BOUND + 1) * newest / estimate * 4 // 3)
-    return newest - span if span < newest else None
+    return (newest - span, newest) if span < newest else None
 
 
 def _plain_filters(filters: q.Filters) -> list[Any]:

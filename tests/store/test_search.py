@@ -459,3 +459,53 @@ def test_a_bounded_filter_query_lists_the_newest(mostly_hidden: tuple[Store, Rea
 def test_a_bound_below_one_is_refused(filled: Store) -> None:
     with filled.read() as connection, pytest.raises(QueryError):
         search(connection, "oil", bound=0)
+
+
+def test_the_postgres_floor_keeps_exactly_the_ids_from_it_up_across_epochs(store: Store) -> None:
+    """``above_floor`` asks the full-text index for id epochs (migration 0013) and tests
+    the exact floor on the rows it lets through: over ids that cross two epoch
+    boundaries it keeps exactly the matches from the floor up, for floors inside an
+    epoch, on its first id and on its last; and a bounded search there ranks the newest."""
+    if store.dialect != "postgresql":
+        pytest.skip("the id floor is PostgreSQL's (SQLite's index lists matches newest first)")
+    import sqlalchemy as sa
+
+    from jic.store.schema import documents
+    from jic.store.search import ID_EPOCH, above_floor, floor_epochs
+
+    actor = audit.Actor()
+    for start in (ID_EPOCH - 30, 2 * ID_EPOCH - 30):  # 60 ids around each boundary
+        with store.write() as connection:
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('documents', 'id'), {start})"
+            )
+            local = member_repo.get_member(connection, "local")
+            offers = []
+            for n in range(start, start + 60):
+                text = f"convoy seen near kilometre {n}" if n % 3 else f"market report {n}"
+                item = DocumentIn(
+                    text=text,
+                    sha256=hashlib.sha256(text.encode()).hexdigest(),
+                    location=f"file:///epochs/{n}",
+                )
+                offers.append(Offer(str(n), item))
+            repo.store_batch(connection, offers, BatchContext(member=local, actor=actor))
+    with store.read() as connection:
+        ids = sorted(connection.execute(sa.select(documents.c.id)).scalars())
+        assert ids[0] < ID_EPOCH < ids[-1] and ids[-1] > 2 * ID_EPOCH
+        newest = ids[-1]
+        matching = sa.literal_column("documents.tsv").op("@@")(
+            sa.func.plainto_tsquery("english", "convoy")
+        )
+        every = set(connection.execute(sa.select(documents.c.id).where(matching)).scalars())
+        for floor in (ids[0], ID_EPOCH - 1, ID_EPOCH, ID_EPOCH + 7, 2 * ID_EPOCH, newest):
+            kept = connection.execute(
+                sa.select(documents.c.id).where(
+                    matching,
+                    *above_floor(sa.literal(floor), sa.literal(floor_epochs(floor, newest))),
+                )
+            ).scalars()
+            assert set(kept) == {i for i in every if i >= floor}, floor
+        result = search(connection, "convoy", limit=5, bound=20)
+    assert result.total == 20 and not result.total_exact
+    assert {hit.document_id for hit in result.hits} <= set(sorted(every)[-20:])

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Connection,
     Float,
@@ -92,13 +93,34 @@ _WINDOW_MAX = 4000  # past this many ranked ids, rank inside one joined statemen
 POLICY_INDEX = "ix_documents_policy"  # migration 0008: id and the columns checked per match
 TIME_INDEX = "ix_documents_published_policy"  # the same, by publication time first
 # PostgreSQL: ``id + 0`` orders the GIN index's matches by id without letting the
-# planner walk the primary key instead (below). ``id / 1024`` is the id's block as the
-# full-text index holds it (migration 0008), written as there so that ``block >=
-# floor`` is answered by that index (a bound parameter for the 1024 would not match).
+# planner walk the primary key instead (below). ``id / 16384`` is the id's epoch as the
+# full-text index holds it (migration 0013), written as there so that ``epoch =
+# ANY(epochs)`` is answered by that index (a bound parameter for the 16384 would not
+# match).
 _ID_PLUS_0: ColumnElement[int] = literal_column("documents.id + 0", Integer)
-ID_BLOCK = 1024
+ID_EPOCH = 16384
 _PROBE = 16  # PostgreSQL: a bounded search that expects few matches counts 1/16 first
-_BLOCK: ColumnElement[int] = literal_column(f"documents.id / {ID_BLOCK}", Integer)
+_EPOCH: ColumnElement[int] = literal_column(f"documents.id / {ID_EPOCH}", Integer)
+
+
+def above_floor(floor: Any, epochs: Any) -> list[ColumnElement[bool]]:
+    """PostgreSQL: the conditions that keep ids from ``floor`` up, ``epochs`` being
+    ``floor_epochs(floor, newest)``: equality on the epoch key of the full-text index,
+    which GIN answers by skipping through each epoch's posting tree beside the words'
+    (a range on that key would be a partial match, which GIN gathers into a bitmap of
+    every id in it and then has every candidate's tsvector rechecked), and the exact
+    floor on ``id + 0``, tested on the rows the index lets through."""
+    return [
+        # ANY(...) must stand on the right of the comparison.
+        _EPOCH == func.any(cast(epochs, ARRAY(Integer))),  # noqa: SIM300
+        floor <= _ID_PLUS_0,
+    ]
+
+
+def floor_epochs(floor: int, newest: int) -> list[int]:
+    """The epochs from ``floor``'s to the one after ``newest``'s (a document stored
+    between reading ``newest`` and searching may open the next epoch)."""
+    return list(range(floor // ID_EPOCH, newest // ID_EPOCH + 2))
 
 
 class _Indexed(Alias):
@@ -449,7 +471,8 @@ def _bounded(
     for _ in range(3):
         if span is None or span >= newest:
             break
-        found = _bounded_once(connection, plan, facets, limit, offset, bound, window, newest - span)
+        floor = (newest - span, newest)
+        found = _bounded_once(connection, plan, facets, limit, offset, bound, window, floor)
         seen = found[-1]
         if seen > bound:
             return found
@@ -463,13 +486,13 @@ def _span(connection: Connection, plan: _Plan, bound: int) -> tuple[int, int | N
 
     The GIN index lists a word's matches in table order, not newest first, so without
     a floor the bounded statement would visit every match's row (600,000 for "said" in
-    a million documents) to keep the newest. The index also holds the id's block of
-    1,024 (migration 0008), so ``id / 1024 >= floor / 1024`` is answered inside it
-    (a few hundred keys, where the ids themselves would be a key each) and only the rows
-    above the floor are visited. The span comes from the planner's estimate of the
-    matches that pass the policy and the filters (its statistics of the words and
-    columns), with a third more room; a guess that falls short is widened by what it
-    found."""
+    a million documents) to keep the newest. The index also holds the id's epoch of
+    16,384 (migration 0013), so the epochs from the floor's up (``above_floor``) are
+    answered inside it (a few dozen keys, where the ids themselves would be a key each)
+    and only the rows from the floor's epoch up are visited. The span comes from the
+    planner's estimate of the matches that pass the policy and the filters (its
+    statistics of the words and columns), with a third more room; a guess that falls
+    short is widened by what it found."""
     dialect = connection.dialect  # compiled for its driver's parameter style
     compiled = _cached(
         ("span", plan.shape, dialect.driver, dialect.paramstyle),
@@ -494,9 +517,14 @@ def _probe(connection: Connection, plan: _Plan, bound: int, newest: int) -> int 
     them all costs a tsvector read back from TOAST for each to check the words stand
     together. None when the probe too finds few (read them all)."""
     probe = newest // _PROBE
-    counted = select(documents.c.id).where(*plan.everything, (newest - probe) // ID_BLOCK <= _BLOCK)
+    floor = newest - probe
+    counted = select(documents.c.id).where(
+        *plan.everything,
+        *above_floor(_int("probe_floor"), bindparam("probe_epochs")),
+    )
+    params = {**plan.params, "probe_floor": floor, "probe_epochs": floor_epochs(floor, newest)}
     found = connection.execute(
-        select(func.count()).select_from(counted.limit(bound + 1).subquery()), plan.params
+        select(func.count()).select_from(counted.limit(bound + 1).subquery()), params
     ).scalar_one()
     if found * _PROBE <= bound:
         return None
@@ -511,10 +539,11 @@ def _bounded_once(
     offset: int,
     bound: int,
     window: int,
-    floor: int | None,
+    floor: tuple[int, int] | None,
 ) -> _Bounded:
     """One statement (``_bounded_statement``): the total, its groups, the page and the
-    facts sample from the newest ``bound + 1`` matches above ``floor``."""
+    facts sample from the newest ``bound + 1`` matches from ``floor`` up (PostgreSQL:
+    the lowest id to read and the newest id)."""
     words = plan.match is not None or plan.tsquery is not None
     want = min(offset + limit, bound)
     options = (facets, offset < want, window < bound, floor is not None)
@@ -528,7 +557,8 @@ def _bounded_once(
         "window": window,
         "want": want,
         "sample": min(FACT_FACET_SAMPLE, bound),
-        "floor_block": None if floor is None else floor // ID_BLOCK,
+        "floor": None if floor is None else floor[0],
+        "floor_epochs": None if floor is None else floor_epochs(*floor),
     }
     seen, groups, beyond = 0, [], None
     page: list[tuple[int, float]] = []
@@ -571,7 +601,8 @@ def _bounded_statement(plan: _Plan, facets: bool, paged: bool, narrow: bool, flo
     ranked over the newest ``window``, ``narrow`` when that is fewer than ``bound``,
     but never the one beyond) and the facts sample (the newest ``FACT_FACET_SAMPLE``).
     Parameters: ``bound``, ``bound_1`` (bound + 1), ``window``, ``want`` (offset +
-    limit), ``sample`` and, ``floored``, ``floor_block`` (the floor's id block)."""
+    limit), ``sample`` and, ``floored``, ``floor`` and ``floor_epochs``
+    (``above_floor``)."""
     docs = plan.docs
     columns = [docs.c.id]
     if facets:  # grouped by these; without facets the CTE is only what ranks
@@ -583,7 +614,7 @@ def _bounded_statement(plan: _Plan, facets: bool, paged: bool, narrow: bool, flo
         columns.append(docs.c.published_at)
     where = plan.everything
     if floored:
-        where = [*where, _int("floor_block") <= _BLOCK]
+        where = [*where, *above_floor(_int("floor"), bindparam("floor_epochs"))]
     matches = (
         select(*columns)
         .select_from(plan.joined)
