@@ -578,7 +578,7 @@ def maintain(
                 }
             )
         )
-    elif report.size_before is not None and report.size_after is not None:
+    else:
         out.print(f"database: {_megabytes(report.size_before)} -> {_megabytes(report.size_after)}")
     if not report.ok:
         raise typer.Exit(EXIT_ITEMS_FAILED)

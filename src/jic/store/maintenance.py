@@ -52,8 +52,8 @@ class Step:
 @dataclass(slots=True)
 class Report:
     steps: list[Step] = field(default_factory=list)
-    size_before: int | None = None  # bytes of the database, where the backend says
-    size_after: int | None = None
+    size_before: int = 0  # bytes of the database (``database_size``)
+    size_after: int = 0
 
     @property
     def ok(self) -> bool:
@@ -95,8 +95,9 @@ def maintain(
     return report
 
 
-def database_size(store: Store) -> int | None:
-    """Bytes the database takes: the SQLite file and its WAL, or PostgreSQL's database."""
+def database_size(store: Store) -> int:
+    """Bytes the database takes: the SQLite file's pages (not its WAL), or PostgreSQL's
+    database."""
     with store.read() as connection:
         if store.is_sqlite:
             pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
@@ -174,7 +175,6 @@ def _sqlite_check(store: Store) -> tuple[str, bool]:
             )
         except DatabaseError as error:
             problems.append(f"search index: {error.orig}")
-        connection.rollback()
     problems = [p for p in problems if p != "ok"]
     if problems:
         return "; ".join(problems[:5]) + (
